@@ -1,0 +1,38 @@
+# Two commands for a fresh machine (see README):
+#   make demo   installs into .venv and codes the bundled sample into an embedded database
+#   make test   installs into .venv and runs lint, the tests and the quality gate
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint quality bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/eventscope demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+# pytest exits 5 when it collects nothing (say, a filtered run): report it, don't fail on it.
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; exit $$rc
+	$(BIN)/python bench/quality.py
+
+quality: $(STAMP)
+	$(BIN)/python bench/quality.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/throughput.py
+
+clean:
+	rm -rf $(VENV) eventscope-demo.duckdb

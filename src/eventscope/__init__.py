@@ -1,0 +1,18 @@
+"""eventscope: political event data from news text, with the evidence for every event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "extract"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that `import eventscope.records` does not load spaCy.
+    if name == "extract":
+        from eventscope.api import extract
+
+        return extract
+    raise AttributeError(name)

@@ -1,0 +1,300 @@
+"""The ``eventscope`` command: thin commands over the library's functions.
+
+Every command reads settings once (``--config``, then flags) and turns library errors into
+one-line messages with exit code 2; nothing below this module prints or exits.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from eventscope import __version__
+from eventscope.errors import EventscopeError
+from eventscope.settings import Settings, load_settings
+
+app = typer.Typer(
+    name="eventscope",
+    help=(
+        "Political event data from news text: who did what to whom, when and where, with the "
+        "sentence that says so.\n\n"
+        "Start with `eventscope demo`; code your own text with `eventscope extract FILE`; "
+        "build a database with `eventscope ingest FOLDER --db events.duckdb`."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Settings file (TOML) overriding the shipped defaults."),
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option("--model", help="spaCy pipeline to use (package name or folder)."),
+]
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class EvalMode(str, Enum):
+    extract = "extract"
+    classify = "classify"
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Library errors become one clear line on stderr and exit code 2."""
+    try:
+        yield
+    except EventscopeError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+        raise typer.Exit(2) from None
+
+
+def _settings(config: Path | None, **flags: Any) -> Settings:
+    with _errors():
+        return load_settings(config).replace(**flags)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"eventscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """eventscope command line."""
+
+
+@app.command()
+def extract(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or folders (.txt, .html, .jsonl), or - for stdin.")
+    ],
+    format: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table: readable events with evidence; jsonl: one record per input article "
+            "in the evalsets shape; csv: one row per event.",
+        ),
+    ] = OutputFormat.table,
+    published: Annotated[
+        str | None,
+        typer.Option(help="Publication date (YYYY-MM-DD) for inputs that carry none."),
+    ] = None,
+    config: ConfigOption = None,
+    model: ModelOption = None,
+) -> None:
+    """Code articles and print their events; nothing is stored.
+
+    Example: eventscope extract article.txt --published 2018-05-31
+    """
+    from eventscope import display as report
+    from eventscope.ingest import read_documents
+    from eventscope.pipeline import Pipeline
+
+    settings = _settings(config, model=model)
+    failed = 0
+    with _errors():
+        pipeline = Pipeline(settings)
+        documents = read_documents(
+            paths,
+            stdin=sys.stdin,
+            max_chars=settings.limits.max_chars,
+            max_garbage_ratio=settings.limits.max_garbage_ratio,
+        )
+        if published:
+            documents = report.with_published(documents, published)
+        writer = report.writer(format.value, out)
+        for result in pipeline.extract_many(documents):
+            if report.is_failure(result):
+                failed += 1
+                err.print(f"[red]error:[/red] {report.failure_line(result)}", highlight=False)
+            writer(result)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders, or - for stdin.")],
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file to write.")] = None,
+    config: ConfigOption = None,
+    model: ModelOption = None,
+) -> None:
+    """Code articles into the database; already stored articles are skipped, failures recorded.
+
+    Re-running on the same input is safe: nothing is duplicated.
+    """
+    settings = _settings(config, model=model, database=str(db) if db else None)
+    with _errors():
+        summary = _ingest_with_progress(paths, settings)
+    out.print(summary.describe())
+    if summary.failed:
+        err.print(f"{summary.failed} document(s) failed: see the `failures` table in {summary.db}")
+
+
+@app.command()
+def export(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file to read.")],
+    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.jsonl,
+    output: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output file (stdout if omitted; required for parquet)."),
+    ] = None,
+) -> None:
+    """Export stored events: jsonl (POLECAT-like), csv or parquet."""
+    from eventscope.store import export as export_events
+
+    with _errors():
+        if not db.exists():
+            raise EventscopeError(f"{db}: no such database")
+        count = export_events(db, format.value, output)
+    if output is not None:
+        err.print(f"{count} events written to {output}")
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Annotated[list[Path], typer.Argument(help="Gold JSONL files (evalsets format).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N records.")] = None,
+    mode: Annotated[
+        EvalMode,
+        typer.Option(help="extract: code the texts end to end; classify: types for gold actors."),
+    ] = EvalMode.extract,
+    config: ConfigOption = None,
+    model: ModelOption = None,
+) -> None:
+    """Score eventscope against gold files: events, actors, places, quotes (P/R/F1)."""
+    from eventscope import api
+    from eventscope.evaluate import evaluate_file, format_report
+    from eventscope.pipeline import Pipeline
+
+    settings = _settings(config, model=model)
+    results = {}
+    with _errors():
+        pipeline = Pipeline(settings)
+        for path in gold:
+            if not path.is_file():
+                raise EventscopeError(f"{path}: no such gold file")
+            if mode is EvalMode.classify:
+                predict = lambda recs: api.classify_records(recs, pipeline=pipeline)  # noqa: E731
+            else:
+                predict = lambda recs: api.predict_records(recs, pipeline=pipeline)  # noqa: E731
+            report = evaluate_file(path, predict, limit=limit, mode=mode.value)
+            results[str(path)] = report
+            if not as_json:
+                out.print(format_report(report), highlight=False)
+    if as_json:
+        out.print_json(json.dumps({k: v.to_dict() for k, v in results.items()}))
+
+
+@app.command()
+def classify(
+    path: Annotated[Path, typer.Argument(help="JSONL records with events' source/target spans.")],
+    config: ConfigOption = None,
+    model: ModelOption = None,
+) -> None:
+    """Classification mode: give each event's type from its sentence and its two actors."""
+    from eventscope import api
+    from eventscope.pipeline import Pipeline
+
+    settings = _settings(config, model=model)
+    with _errors():
+        records = _read_jsonl(path)
+        for record in api.classify_records(records, pipeline=Pipeline(settings)):
+            out.print(json.dumps(record, ensure_ascii=False), highlight=False, soft_wrap=True)
+
+
+@app.command()
+def demo(
+    db: Annotated[
+        Path, typer.Option("--db", help="Where to put the demo database.")
+    ] = Path("eventscope-demo.duckdb"),
+    config: ConfigOption = None,
+) -> None:
+    """Code the bundled sample articles into an embedded database and show what was found."""
+    from eventscope import display as report
+
+    settings = _settings(config, database=str(db))
+    sample = resources.files("eventscope.data").joinpath("sample", "sample.jsonl")
+    with _errors(), resources.as_file(sample) as sample_path:
+        summary = _ingest_with_progress([str(sample_path)], settings)
+        out.print(summary.describe())
+        report.print_database(db, out)
+
+
+def _ingest_with_progress(paths: list[str], settings: Settings) -> Any:
+    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
+
+    from eventscope.jobs import IngestSummary, ingest_paths
+
+    columns = (SpinnerColumn(), "{task.description}", MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("coding articles", total=None)
+
+        def advance(summary: IngestSummary) -> None:
+            done = summary.stored + summary.skipped + summary.failed
+            bar.update(
+                task,
+                completed=done,
+                description=f"coding articles ({summary.events} events, {summary.failed} failed)",
+            )
+
+        return ingest_paths(paths, settings=settings, on_progress=advance)
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    from eventscope.errors import InputError
+
+    if not path.is_file():
+        raise InputError(str(path), "no such file")
+    records = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}", f"invalid JSON ({exc.msg})") from exc
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise InputError(f"{path}:{number}", "a record needs a string 'text'")
+            records.append(record)
+    return records
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,206 @@
+"""What the CLI shows people: event tables with evidence, JSONL and CSV streams.
+
+Writers take a rich Console (or any text stream behind it) from the CLI; nothing here
+decides where output goes.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from eventscope.ingest import parse_published
+from eventscope.output import extraction_record, failure_record
+from eventscope.records import Article, Event, Extraction, Failure
+
+Result = Extraction | Failure
+
+CSV_COLUMNS = [
+    "article_id", "event_id", "type", "mode", "context", "cameo", "quad", "score",
+    "factuality", "source", "source_country", "source_sector", "target", "target_country",
+    "target_sector", "date", "date_precision", "place", "place_country", "lat", "lon",
+    "trigger", "evidence", "rule", "confidence",
+]  # fmt: skip
+
+
+def is_failure(result: Result) -> bool:
+    return isinstance(result, Failure)
+
+
+def failure_line(failure: Failure) -> str:
+    return f"{failure.document}: {failure.reason}"
+
+
+def with_published(
+    documents: Iterable[Article | Failure], published: str
+) -> Iterator[Article | Failure]:
+    """Give ``published`` to every article that has no publication date of its own."""
+    date = parse_published(published, document="--published")
+    for item in documents:
+        if isinstance(item, Article) and item.published is None:
+            item = dataclasses.replace(item, published=date)
+        yield item
+
+
+def _actors(actors: Iterable[Any]) -> str:
+    parts = []
+    for actor in actors:
+        tags = "/".join(t for t in (actor.country, actor.sector) if t)
+        parts.append(f"{actor.span.text} [{tags}]" if tags else actor.span.text)
+    return "; ".join(parts)
+
+
+def _evidence(event: Event, sentence_start: int) -> Text:
+    """The evidence sentence with the trigger in bold and the actors underlined."""
+    text = Text(event.evidence)
+    for actor in (*event.source, *event.target):
+        start = actor.span.start - sentence_start
+        text.stylize("underline", start, start + len(actor.span.text))
+    start = event.trigger.start - sentence_start
+    text.stylize("bold magenta", start, start + len(event.trigger.text))
+    return text
+
+
+def event_table(extraction: Extraction) -> Table:
+    article = extraction.article
+    published = article.published.isoformat() if article.published else "no date"
+    title = f"{article.title or article.id}  ({published}, {len(extraction.events)} events)"
+    table = Table(title=title, title_justify="left", show_lines=True, expand=True)
+    for column, ratio in (
+        ("event", 2), ("source", 3), ("target", 3), ("date", 2), ("place", 2), ("evidence", 8),
+    ):  # fmt: skip
+        table.add_column(column, ratio=ratio, overflow="fold")
+    starts = {s.index: s.start for s in extraction.sentences}
+    for event in extraction.events:
+        kind = event.type + (f" ({event.factuality})" if event.factuality != "asserted" else "")
+        date = event.date.value if event.date else ""
+        if event.date and event.date.source == "published":
+            date += " (published)"
+        place = event.location.name if event.location else ""
+        if event.location and event.location.country:
+            place += f" [{event.location.country}]"
+        evidence = _evidence(event, starts.get(event.sentence, 0))
+        table.add_row(
+            kind, _actors(event.source), _actors(event.target), date, place, evidence
+        )
+    skipped = [s for s in extraction.sentences if not s.is_content]
+    if skipped:
+        table.caption = "skipped: " + "; ".join(
+            f"{s.text[:40]!r} ({s.flag})" for s in skipped
+        )
+        table.caption_justify = "left"
+    return table
+
+
+def csv_rows(extraction: Extraction) -> Iterator[dict[str, Any]]:
+    for event in extraction.events:
+        location = event.location
+        yield {
+            "article_id": extraction.article.id,
+            "event_id": event.id,
+            "type": event.type,
+            "mode": event.mode,
+            "context": event.context,
+            "cameo": event.cameo,
+            "quad": event.quad,
+            "score": event.score,
+            "factuality": event.factuality,
+            "source": "; ".join(a.span.text for a in event.source),
+            "source_country": "; ".join(a.country or "" for a in event.source),
+            "source_sector": "; ".join(a.sector or "" for a in event.source),
+            "target": "; ".join(a.span.text for a in event.target),
+            "target_country": "; ".join(a.country or "" for a in event.target),
+            "target_sector": "; ".join(a.sector or "" for a in event.target),
+            "date": event.date.value if event.date else None,
+            "date_precision": event.date.precision if event.date else None,
+            "place": location.name if location else None,
+            "place_country": location.country if location else None,
+            "lat": location.lat if location else None,
+            "lon": location.lon if location else None,
+            "trigger": event.trigger.text,
+            "evidence": event.evidence,
+            "rule": event.rule,
+            "confidence": round(event.confidence, 3),
+        }
+
+
+def writer(fmt: str, console: Console) -> Callable[[Result], None]:
+    """A function that shows one result in ``fmt`` (table, jsonl or csv) on ``console``."""
+    if fmt == "jsonl":
+
+        def write_jsonl(result: Result) -> None:
+            record = (
+                failure_record(result)
+                if isinstance(result, Failure)
+                else extraction_record(result)
+            )
+            console.out(json.dumps(record, ensure_ascii=False), highlight=False)
+
+        return write_jsonl
+    if fmt == "csv":
+        header_written = False
+
+        def write_csv(result: Result) -> None:
+            nonlocal header_written
+            if isinstance(result, Failure):
+                return
+            buffer = io.StringIO()
+            rows = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+            if not header_written:
+                rows.writeheader()
+                header_written = True
+            rows.writerows(csv_rows(result))
+            console.out(buffer.getvalue(), end="", highlight=False)
+
+        return write_csv
+
+    def write_table(result: Result) -> None:
+        if isinstance(result, Extraction):
+            console.print(event_table(result))
+
+    return write_table
+
+
+def print_database(db: Path, console: Console) -> None:
+    """A summary of what a database holds, and its events with their evidence."""
+    from eventscope.store import Store
+
+    with Store(db, read_only=True) as store:
+        counts = store.counts()
+        events = store.events()
+    console.print(
+        "database "
+        + str(db)
+        + ": "
+        + ", ".join(f"{n} {table}" for table, n in counts.items())
+    )
+    table = Table(show_lines=True, expand=True)
+    for column, ratio in (
+        ("article", 2), ("event", 2), ("source", 3), ("target", 3), ("date", 2),
+        ("place", 2), ("evidence", 8),
+    ):  # fmt: skip
+        table.add_column(column, ratio=ratio, overflow="fold")
+    for row in events:
+        kind = row["type"] + (
+            f" ({row['factuality']})" if row["factuality"] != "asserted" else ""
+        )
+        table.add_row(
+            row["article_id"],
+            kind,
+            row["source"],
+            row["target"],
+            row["date"] or "",
+            row["place"] or "",
+            row["evidence"],
+        )
+    console.print(table)
+

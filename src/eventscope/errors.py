@@ -1,0 +1,32 @@
+"""Errors that library code raises; the CLI turns them into one-line messages."""
+
+from __future__ import annotations
+
+
+class EventscopeError(Exception):
+    """Base class. ``code`` is a short stable name a caller can switch on."""
+
+    code = "error"
+
+
+class InputError(EventscopeError):
+    """A document could not be read or is not usable text. Names the document and the reason."""
+
+    code = "bad_input"
+
+    def __init__(self, document: str, reason: str) -> None:
+        super().__init__(f"{document}: {reason}")
+        self.document = document
+        self.reason = reason
+
+
+class ModelNotFoundError(EventscopeError):
+    code = "model_missing"
+
+
+class SettingsError(EventscopeError):
+    code = "bad_settings"
+
+
+class StoreError(EventscopeError):
+    code = "store"

