@@ -199,7 +199,7 @@ def evaluate(
 ) -> None:
     """Score eventscope against gold files: events, actors, places, quotes (P/R/F1)."""
     from eventscope import api
-    from eventscope.evaluate import evaluate_file, format_report
+    from eventscope.evaluation import evaluate_file, format_report
     from eventscope.pipeline import Pipeline
 
     settings = _settings(config, model=model)

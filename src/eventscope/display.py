@@ -70,33 +70,44 @@ def _evidence(event: Event, sentence_start: int) -> Text:
     return text
 
 
+def _events_table(*, title: str, with_article: bool = False) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=True, expand=True)
+    columns = [("article", 2)] if with_article else []
+    columns += [("event", 2), ("source", 3), ("target", 3), ("date", 2), ("place", 2)]
+    for column, ratio in [*columns, ("evidence", 8)]:
+        table.add_column(column, ratio=ratio, overflow="fold")
+    return table
+
+
+def _event_cells(event: Event, sentence_start: int) -> tuple[str | Text, ...]:
+    kind = event.type + (f" ({event.factuality})" if event.factuality != "asserted" else "")
+    date = event.date.value if event.date else ""
+    if event.date and event.date.source == "published":
+        date += " (published)"
+    place = event.location.name if event.location else ""
+    if event.location and event.location.country:
+        place += f" [{event.location.country}]"
+    return (
+        kind,
+        _actors(event.source),
+        _actors(event.target),
+        date,
+        place,
+        _evidence(event, sentence_start),
+    )
+
+
 def event_table(extraction: Extraction) -> Table:
     article = extraction.article
     published = article.published.isoformat() if article.published else "no date"
     title = f"{article.title or article.id}  ({published}, {len(extraction.events)} events)"
-    table = Table(title=title, title_justify="left", show_lines=True, expand=True)
-    for column, ratio in (
-        ("event", 2), ("source", 3), ("target", 3), ("date", 2), ("place", 2), ("evidence", 8),
-    ):  # fmt: skip
-        table.add_column(column, ratio=ratio, overflow="fold")
+    table = _events_table(title=title)
     starts = {s.index: s.start for s in extraction.sentences}
     for event in extraction.events:
-        kind = event.type + (f" ({event.factuality})" if event.factuality != "asserted" else "")
-        date = event.date.value if event.date else ""
-        if event.date and event.date.source == "published":
-            date += " (published)"
-        place = event.location.name if event.location else ""
-        if event.location and event.location.country:
-            place += f" [{event.location.country}]"
-        evidence = _evidence(event, starts.get(event.sentence, 0))
-        table.add_row(
-            kind, _actors(event.source), _actors(event.target), date, place, evidence
-        )
+        table.add_row(*_event_cells(event, starts.get(event.sentence, 0)))
     skipped = [s for s in extraction.sentences if not s.is_content]
     if skipped:
-        table.caption = "skipped: " + "; ".join(
-            f"{s.text[:40]!r} ({s.flag})" for s in skipped
-        )
+        table.caption = "skipped: " + "; ".join(f"{s.text[:40]!r} ({s.flag})" for s in skipped)
         table.caption_justify = "left"
     return table
 
@@ -171,36 +182,20 @@ def writer(fmt: str, console: Console) -> Callable[[Result], None]:
 
 
 def print_database(db: Path, console: Console) -> None:
-    """A summary of what a database holds, and its events with their evidence."""
+    """A summary of what a database holds, then its events with their evidence."""
     from eventscope.store import Store
 
     with Store(db, read_only=True) as store:
         counts = store.counts()
         events = store.events()
-    console.print(
-        "database "
-        + str(db)
-        + ": "
-        + ", ".join(f"{n} {table}" for table, n in counts.items())
-    )
-    table = Table(show_lines=True, expand=True)
-    for column, ratio in (
-        ("article", 2), ("event", 2), ("source", 3), ("target", 3), ("date", 2),
-        ("place", 2), ("evidence", 8),
-    ):  # fmt: skip
-        table.add_column(column, ratio=ratio, overflow="fold")
-    for row in events:
-        kind = row["type"] + (
-            f" ({row['factuality']})" if row["factuality"] != "asserted" else ""
-        )
-        table.add_row(
-            row["article_id"],
-            kind,
-            row["source"],
-            row["target"],
-            row["date"] or "",
-            row["place"] or "",
-            row["evidence"],
-        )
+        starts = {
+            (row["article_id"], row["idx"]): row["start"]
+            for row in store.query("SELECT article_id, idx, start FROM sentences")
+        }
+    summary = ", ".join(f"{n} {table}" for table, n in counts.items() if table != "meta")
+    console.print(f"database {db}: {summary}", highlight=False)
+    table = _events_table(title=f"{len(events)} events", with_article=True)
+    for event in events:
+        start = starts.get((event.article_id, event.sentence), 0)
+        table.add_row(event.article_id, *_event_cells(event, start))
     console.print(table)
-

@@ -1,0 +1,303 @@
+"""Scoring predicted events against gold events, and document-level quad labels.
+
+Matching (FORMAT.md, made precise):
+
+* A gold event with a trigger that can be located (see ``spans.locate``) matches a predicted
+  event whose trigger overlaps it.
+* A gold event without a trigger, or whose trigger words are nowhere in the text, matches a
+  predicted event when, for each role (source, target) where the gold lists actors, some
+  predicted actor of that role overlaps some gold actor. A role the gold leaves empty is not
+  checked; a gold event with no actor spans at all cannot be matched.
+* Matching is one-to-one and greedy: pairs whose type agrees first, then the larger overlap.
+  Typed scores count matched pairs whose type agrees; untyped scores count every matched pair.
+
+Actors of a matched pair are matched one-to-one by overlap within each role. Country and sector
+are compared on those actor pairs where the gold gives them (see ``_country_agrees`` and
+``_sector_code``); a gold actor no predicted actor overlaps is missed in the span F1, not
+counted again as a wrong country.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from eventscope.evaluation.scores import (
+    PRF,
+    Accuracy,
+    EventScores,
+    LabelScores,
+    top_confusions,
+)
+from eventscope.evaluation.spans import (
+    Located,
+    as_list,
+    greedy_match,
+    label_agrees,
+    label_options,
+    locate,
+    mappings,
+    match_spans,
+    overlap,
+    similarity,
+)
+
+Pair = tuple[Mapping[str, Any], Mapping[str, Any]]  # (gold record, predicted record)
+ROLES = ("source", "target")
+
+# Legacy CAMEO codes seen in older gold data for what ISO 3166 spells otherwise.
+_COUNTRY_ALIASES = {"JAP": "JPN", "VTN": "VNM", "ITL": "ITA"}
+# Gold codes that name no single country: "---" (none or several) and CAMEO's transnational
+# non-state codes. eventscope leaves such actors without a country, so no country, an explicit
+# "---" or the same code all count as right.
+_NO_COUNTRY = frozenset({"", "---", "NGO", "IMG", "ISM", "MNC"})
+# Sector codes are compared on their first three letters: older gold appends ethnic or
+# religious qualifiers ("CVLalb", "REBMOS"); "CIV" is a frequent misspelling of "CVL".
+_SECTOR_ALIASES = {"CIV": "CVL"}
+_UNKNOWN_SECTOR = "***"
+# Most conflictual first; used to derive a document quad from predicted events.
+_CONFLICT_QUADS = ("MATERIAL_CONFLICT", "VERBAL_CONFLICT")
+NEUTRAL = "NEUTRAL"
+
+
+class _EventView:
+    """A gold or predicted event with its spans located once."""
+
+    __slots__ = ("data", "trigger", "roles")
+
+    def __init__(self, data: Mapping[str, Any], text: str, *, gold: bool) -> None:
+        self.data = data
+        trigger = data.get("trigger")
+        self.trigger: Located = locate(trigger, text) if trigger else ()
+        self.roles: dict[str, list[tuple[Mapping[str, Any], Located]]] = {}
+        for role in ROLES:
+            actors = [(a, locate(a, text)) for a in mappings(as_list(data.get(role)))]
+            # A gold actor that cannot be placed in the text is a broken annotation: not scored.
+            self.roles[role] = [(a, where) for a, where in actors if where or not gold]
+
+    def type_agrees(self, predicted: _EventView) -> bool:
+        if "type" not in self.data:  # type not annotated: not scored
+            return True
+        return label_agrees(self.data.get("type"), predicted.data.get("type"))
+
+
+def _match_score(gold: _EventView, pred: _EventView) -> tuple[float, ...] | None:
+    if gold.trigger:
+        closeness = similarity(gold.trigger, pred.trigger)
+    else:
+        closeness = _role_similarity(gold, pred)
+    if closeness <= 0:
+        return None
+    return (1.0 if gold.type_agrees(pred) else 0.0, closeness)
+
+
+def _role_similarity(gold: _EventView, pred: _EventView) -> float:
+    # Every role the gold fills must be hit; the sum ranks candidates that all hit.
+    total = 0.0
+    checked = 0
+    for role in ROLES:
+        gold_spans = [located for _, located in gold.roles[role] if located]
+        if not gold_spans:
+            continue
+        checked += 1
+        best = max(
+            (similarity(g, p) for g in gold_spans for _, p in pred.roles[role]),
+            default=0.0,
+        )
+        if best <= 0:
+            return 0.0
+        total += best
+    return total if checked else 0.0
+
+
+def _country_agrees(gold: str, predicted: Any) -> bool:
+    gold_code = _COUNTRY_ALIASES.get(gold.strip().upper(), gold.strip().upper())
+    pred_code = str(predicted or "").strip().upper()
+    pred_code = _COUNTRY_ALIASES.get(pred_code, pred_code)
+    if gold_code in _NO_COUNTRY:
+        return pred_code in _NO_COUNTRY or pred_code == gold_code
+    return pred_code == gold_code
+
+
+def _sector_code(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip() or value.strip() == _UNKNOWN_SECTOR:
+        return None
+    code = value.strip().upper()[:3]
+    return _SECTOR_ALIASES.get(code, code)
+
+
+class _Tally:
+    """Running counts over all records of a set."""
+
+    def __init__(self) -> None:
+        self.typed = PRF()
+        self.untyped = PRF()
+        self.roles = {role: PRF() for role in ROLES}
+        self.country = Accuracy()
+        self.sector = Accuracy()
+        self.quad = Accuracy()
+        self.factuality = Accuracy()
+        self.must_not_entries = 0
+        self.must_not_violations = 0
+        self.confusions: Counter[tuple[str, str]] = Counter()
+
+    def add_matched(self, gold: _EventView, pred: _EventView) -> None:
+        if not gold.type_agrees(pred):
+            self.confusions[(str(gold.data.get("type")), str(pred.data.get("type")))] += 1
+        for role in ROLES:
+            if role in gold.data:
+                self._add_role(gold.roles[role], pred.roles[role], role)
+        gold_quad = gold.data.get("quad")
+        if isinstance(gold_quad, str) and gold_quad:
+            ok = label_agrees(gold_quad, pred.data.get("quad"))
+            self.quad += Accuracy(int(ok), 1)
+        gold_fact = gold.data.get("factuality")
+        if isinstance(gold_fact, str) and gold_fact:
+            # eventscope's Event defaults to "asserted"; a prediction without the field means that.
+            ok = label_agrees(gold_fact, pred.data.get("factuality") or "asserted")
+            self.factuality += Accuracy(int(ok), 1)
+
+    def _add_role(
+        self,
+        gold: list[tuple[Mapping[str, Any], Located]],
+        pred: list[tuple[Mapping[str, Any], Located]],
+        role: str,
+    ) -> None:
+        pairs = match_spans([g for _, g in gold], [p for _, p in pred])
+        self.roles[role] += PRF(len(pairs), len(pred), len(gold))
+        for gi, pi in pairs:
+            gold_actor, pred_actor = gold[gi][0], pred[pi][0]
+            country = gold_actor.get("country")
+            if isinstance(country, str):
+                ok = _country_agrees(country, pred_actor.get("country"))
+                self.country += Accuracy(int(ok), 1)
+            sector = _sector_code(gold_actor.get("sector"))
+            if sector is not None:
+                ok = _sector_code(pred_actor.get("sector")) == sector
+                self.sector += Accuracy(int(ok), 1)
+
+
+def _match_events(gold: list[_EventView], pred: list[_EventView]) -> list[tuple[int, int]]:
+    return greedy_match(len(gold), len(pred), lambda gi, pi: _match_score(gold[gi], pred[pi]))
+
+
+def score_events(pairs: Sequence[Pair]) -> EventScores | None:
+    """Event scores over (gold, predicted) record pairs; ``None`` when no gold annotates events."""
+    annotated = [(gold, pred) for gold, pred in pairs if "events" in gold]
+    if not annotated:
+        return None
+    tally = _Tally()
+    for gold_record, pred_record in annotated:
+        text = str(gold_record.get("text") or "")
+        gold_events = [
+            _EventView(e, text, gold=True) for e in mappings(as_list(gold_record["events"]))
+        ]
+        pred_events = [
+            _EventView(e, text, gold=False) for e in mappings(as_list(pred_record.get("events")))
+        ]
+        matched = _match_events(gold_events, pred_events)
+        typed = sum(1 for gi, pi in matched if gold_events[gi].type_agrees(pred_events[pi]))
+        tally.typed += PRF(typed, len(pred_events), len(gold_events))
+        tally.untyped += PRF(len(matched), len(pred_events), len(gold_events))
+        for gi, pi in matched:
+            tally.add_matched(gold_events[gi], pred_events[pi])
+        entries = mappings(as_list(gold_record.get("must_not")))
+        tally.must_not_entries += len(entries)
+        tally.must_not_violations += count_violations(entries, pred_events, text)
+    return EventScores(
+        records=len(annotated),
+        typed=tally.typed,
+        untyped=tally.untyped,
+        type_accuracy=Accuracy(tally.typed.tp, tally.untyped.tp),
+        source=tally.roles["source"],
+        target=tally.roles["target"],
+        country=tally.country,
+        sector=tally.sector,
+        quad=tally.quad,
+        factuality=tally.factuality,
+        must_not_entries=tally.must_not_entries,
+        must_not_violations=tally.must_not_violations,
+        confusions=top_confusions(tally.confusions),
+    )
+
+
+def count_violations(
+    entries: Sequence[Mapping[str, Any]], predicted: Sequence[_EventView], text: str
+) -> int:
+    """Predicted events that do what a must_not entry forbids (each event counted once).
+
+    An event falls under an entry when its trigger (or, lacking one, an actor) overlaps the
+    entry's ``text`` span, and it has every field value the entry's ``forbid`` names: a string
+    value accepts "A|B" alternatives, a span value (source, target) must overlap a predicted
+    actor of that role. An entry without ``forbid`` forbids any event there.
+    """
+    count = 0
+    for event in predicted:
+        if any(_violates(entry, event, text) for entry in entries):
+            count += 1
+    return count
+
+
+def _violates(entry: Mapping[str, Any], event: _EventView, text: str) -> bool:
+    where = locate(entry.get("text"), text)
+    if not where:
+        return False
+    anchors = [event.trigger] if event.trigger else [s for r in ROLES for _, s in event.roles[r]]
+    if not any(overlap(where, anchor) > 0 for anchor in anchors):
+        return False
+    forbid = entry.get("forbid")
+    if not isinstance(forbid, Mapping):
+        return True
+    for key, value in forbid.items():
+        if key in ROLES:
+            spans = [locate(v, text) for v in mappings(as_list(value))]
+            hit = any(overlap(s, p) > 0 for s in spans for _, p in event.roles[key])
+            if not hit:
+                return False
+        elif isinstance(value, str):
+            if not label_agrees(value, event.data.get(key)):
+                return False
+        elif event.data.get(key) != value:
+            return False
+    return True
+
+
+def document_quad(predicted: Mapping[str, Any]) -> str:
+    """The document quad a prediction implies.
+
+    ``labels.quad`` when the prediction gives one. Otherwise from its events: the most
+    conflictual conflict quad if any event has one (a document reporting an attack is about
+    conflict even if it also reports talks), else the first non-neutral event's quad in the
+    order given (document order for eventscope), else NEUTRAL (no political event at all).
+    """
+    labels = predicted.get("labels")
+    if isinstance(labels, Mapping) and isinstance(labels.get("quad"), str) and labels["quad"]:
+        return labels["quad"].strip().upper()
+    quads = [
+        str(e["quad"]).strip().upper()
+        for e in mappings(as_list(predicted.get("events")))
+        if isinstance(e.get("quad"), str) and e["quad"].strip()
+    ]
+    for quad in _CONFLICT_QUADS:
+        if quad in quads:
+            return quad
+    return next((q for q in quads if q != NEUTRAL), NEUTRAL)
+
+
+def score_doc_quad(pairs: Sequence[Pair]) -> LabelScores | None:
+    """Document quad accuracy where gold has ``labels.quad``; ``None`` when no gold does."""
+    accuracy = Accuracy()
+    confusions: Counter[tuple[str, str]] = Counter()
+    for gold, pred in pairs:
+        labels = gold.get("labels")
+        if not isinstance(labels, Mapping) or not isinstance(labels.get("quad"), str):
+            continue
+        guess = document_quad(pred)
+        ok = guess in label_options(labels["quad"])
+        accuracy += Accuracy(int(ok), 1)
+        if not ok:
+            confusions[(labels["quad"], guess)] += 1
+    if not accuracy.total:
+        return None
+    return LabelScores(accuracy=accuracy, confusions=top_confusions(confusions))

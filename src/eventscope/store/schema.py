@@ -1,0 +1,251 @@
+"""The database schema: one definition that both creates the tables and orders the inserts.
+
+Columns are typed (no JSON blobs) so that counting queries are plain SQL. The two places
+where a list is natural are kept relational instead: an event's source and target actors
+live in ``event_actors`` (one row per actor, ``role`` = source/target), which makes
+"events per source country" a join and a GROUP BY; only the version stamps are a MAP.
+
+``start`` / ``end`` are character offsets into ``articles.text`` (end exclusive). ``end`` is
+an SQL keyword, so queries must quote it: ``"end"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Bump when a table changes shape; the store refuses files written by a newer schema.
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: its columns in insert order, and constraints appended to the DDL."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    constraints: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.columns)
+
+    @property
+    def column_types(self) -> tuple[str, ...]:
+        """The bare SQL type of each column (without its constraints)."""
+        return tuple(_bare_type(kind) for _, kind in self.columns)
+
+    def ddl(self) -> str:
+        parts = [f"{quote(name)} {kind}" for name, kind in self.columns]
+        parts.extend(self.constraints)
+        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n  " + ",\n  ".join(parts) + "\n)"
+
+
+def _bare_type(kind: str) -> str:
+    for marker in (" PRIMARY KEY", " NOT NULL", " CHECK"):
+        kind = kind.split(marker)[0]
+    return kind
+
+
+def quote(column: str) -> str:
+    """A column name as SQL: always double-quoted, because ``end`` is a keyword."""
+    return '"' + column.replace('"', '""') + '"'
+
+
+_SPAN = (("start", "INTEGER"), ("end", "INTEGER"), ("text", "VARCHAR"))
+
+META = Table(
+    "meta",
+    (("key", "VARCHAR PRIMARY KEY"), ("value", "VARCHAR NOT NULL")),
+)
+
+ARTICLES = Table(
+    "articles",
+    (
+        ("id", "VARCHAR PRIMARY KEY"),
+        ("content_hash", "VARCHAR"),
+        ("title", "VARCHAR"),
+        ("published", "DATE"),
+        ("url", "VARCHAR"),
+        ("outlet", "VARCHAR"),
+        ("author", "VARCHAR"),
+        ("origin", "VARCHAR"),
+        ("text", "VARCHAR NOT NULL"),
+        ("n_sentences", "INTEGER NOT NULL"),
+        ("stored_at", "TIMESTAMP NOT NULL"),  # UTC
+        ("versions", "MAP(VARCHAR, VARCHAR)"),
+    ),
+)
+
+SENTENCES = Table(
+    "sentences",
+    (
+        ("article_id", "VARCHAR NOT NULL"),
+        ("idx", "INTEGER NOT NULL"),
+        *_SPAN,
+        ("flag", "VARCHAR"),
+        ("flag_reason", "VARCHAR"),
+    ),
+)
+
+_ACTOR = (
+    ("name", "VARCHAR"),
+    ("kind", "VARCHAR"),
+    ("country", "VARCHAR"),
+    ("sector", "VARCHAR"),
+    ("entity_id", "VARCHAR"),
+    ("rule", "VARCHAR"),
+)
+
+ACTORS = Table(
+    "actors",
+    (("article_id", "VARCHAR NOT NULL"), ("sentence", "INTEGER"), *_SPAN, *_ACTOR),
+)
+
+EVENTS = Table(
+    "events",
+    (
+        ("id", "VARCHAR PRIMARY KEY"),
+        ("article_id", "VARCHAR NOT NULL"),
+        ("sentence", "INTEGER"),
+        ("evidence", "VARCHAR"),
+        ("type", "VARCHAR NOT NULL"),
+        ("mode", "VARCHAR"),
+        ("context", "VARCHAR"),
+        ("cameo", "VARCHAR"),
+        ("quad", "VARCHAR"),
+        ("score", "DOUBLE"),
+        ("factuality", "VARCHAR"),
+        ("trigger_start", "INTEGER"),
+        ("trigger_end", "INTEGER"),
+        ("trigger_text", "VARCHAR"),
+        # The event date: ISO value as precise as known ("2018-05-31", "2018-05", "2018").
+        ("date", "VARCHAR"),
+        ("date_precision", "VARCHAR"),
+        ("date_source", "VARCHAR"),
+        ("date_sentence", "INTEGER"),
+        ("date_span_start", "INTEGER"),
+        ("date_span_end", "INTEGER"),
+        ("date_span_text", "VARCHAR"),
+        # The event location, copied whole so an event row answers "where" without a join.
+        ("place_name", "VARCHAR"),
+        ("geonameid", "BIGINT"),
+        ("lat", "DOUBLE"),
+        ("lon", "DOUBLE"),
+        ("place_country", "VARCHAR"),
+        ("place_feature", "VARCHAR"),
+        ("place_admin1", "VARCHAR"),
+        ("place_confidence", "DOUBLE"),
+        ("place_rule", "VARCHAR"),
+        ("place_sentence", "INTEGER"),
+        ("place_span_start", "INTEGER"),
+        ("place_span_end", "INTEGER"),
+        ("place_span_text", "VARCHAR"),
+        ("rule", "VARCHAR"),
+        ("confidence", "DOUBLE"),
+        ("versions", "MAP(VARCHAR, VARCHAR)"),
+    ),
+)
+
+EVENT_ACTORS = Table(
+    "event_actors",
+    (
+        ("event_id", "VARCHAR NOT NULL"),
+        ("article_id", "VARCHAR NOT NULL"),
+        ("role", "VARCHAR NOT NULL CHECK (role IN ('source', 'target'))"),
+        ("position", "INTEGER NOT NULL"),  # order within the role, as the extractor gave it
+        ("sentence", "INTEGER"),
+        *_SPAN,
+        *_ACTOR,
+    ),
+)
+
+PLACES = Table(
+    "places",
+    (
+        ("article_id", "VARCHAR NOT NULL"),
+        ("sentence", "INTEGER"),
+        *_SPAN,
+        ("name", "VARCHAR"),
+        ("geonameid", "BIGINT"),
+        ("lat", "DOUBLE"),
+        ("lon", "DOUBLE"),
+        ("country", "VARCHAR"),
+        ("feature", "VARCHAR"),
+        ("admin1", "VARCHAR"),
+        ("confidence", "DOUBLE"),
+        ("rule", "VARCHAR"),
+    ),
+)
+
+QUOTES = Table(
+    "quotes",
+    (
+        ("article_id", "VARCHAR NOT NULL"),
+        ("sentence", "INTEGER"),
+        ("content_start", "INTEGER"),
+        ("content_end", "INTEGER"),
+        ("content_text", "VARCHAR"),
+        ("direct", "BOOLEAN"),
+        ("cue_start", "INTEGER"),
+        ("cue_end", "INTEGER"),
+        ("cue_text", "VARCHAR"),
+        ("speaker_start", "INTEGER"),
+        ("speaker_end", "INTEGER"),
+        ("speaker_text", "VARCHAR"),
+        ("speaker_name", "VARCHAR"),
+        ("speaker_country", "VARCHAR"),
+        ("speaker_entity_id", "VARCHAR"),
+        ("rule", "VARCHAR"),
+    ),
+)
+
+DATES = Table(
+    "dates",
+    (
+        ("article_id", "VARCHAR NOT NULL"),
+        ("sentence", "INTEGER"),
+        *_SPAN,
+        ("value", "VARCHAR"),
+        ("precision", "VARCHAR"),
+        ("source", "VARCHAR"),
+    ),
+)
+
+FAILURES = Table(
+    "failures",
+    (
+        ("document", "VARCHAR PRIMARY KEY"),  # one row per document: its latest failure
+        ("stage", "VARCHAR NOT NULL"),
+        ("reason", "VARCHAR NOT NULL"),
+        ("article_id", "VARCHAR"),
+        ("first_seen", "TIMESTAMP NOT NULL"),  # UTC
+        ("last_seen", "TIMESTAMP NOT NULL"),
+        ("attempts", "INTEGER NOT NULL"),
+    ),
+)
+
+# Creation order; also the order of ``Store.counts()``.
+TABLES: tuple[Table, ...] = (
+    META,
+    ARTICLES,
+    SENTENCES,
+    ACTORS,
+    EVENTS,
+    EVENT_ACTORS,
+    PLACES,
+    QUOTES,
+    DATES,
+    FAILURES,
+)
+
+# The tables that hold an article's rows (everything ``Store.write`` inserts).
+ARTICLE_TABLES: tuple[Table, ...] = (
+    ARTICLES,
+    SENTENCES,
+    ACTORS,
+    EVENTS,
+    EVENT_ACTORS,
+    PLACES,
+    QUOTES,
+    DATES,
+)

