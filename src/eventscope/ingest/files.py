@@ -1,0 +1,367 @@
+"""Reading documents from files, folders and standard input.
+
+A path is a file, a folder (walked recursively, in sorted order) or "-" for standard input.
+By extension: .txt/.text/.md are one plain-text article each, .html/.htm one page each (main
+text by trafilatura), .jsonl/.json-lines one article per line. Nothing here raises for a bad
+document: it yields a Failure that names the document and the reason, and goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import os
+import stat
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Literal, TextIO
+
+from eventscope.errors import InputError
+from eventscope.ingest.article import (
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_GARBAGE_RATIO,
+    make_article,
+)
+from eventscope.ingest.html import extract_html
+from eventscope.records import Article, Failure
+
+Kind = Literal["plain", "html", "jsonl"]
+
+SUFFIX_KINDS: dict[str, Kind] = {
+    ".txt": "plain",
+    ".text": "plain",
+    ".md": "plain",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".json-lines": "jsonl",
+}
+STDIN_NAME = "<stdin>"
+# Binary files nearly always have a NUL byte early on; text never does (UTF-16 aside).
+_SNIFF_BYTES = 8192
+# UTF-8 needs at most 4 bytes a character: a file larger than this cannot be within limits.
+_BYTES_PER_CHAR = 4
+_CHUNK = 1 << 16
+_OPTIONAL_FIELDS = ("id", "title", "published", "url", "outlet", "author")
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    max_chars: int
+    max_garbage_ratio: float
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_chars * _BYTES_PER_CHAR
+
+
+def read_documents(
+    paths: Sequence[str],
+    *,
+    stdin: TextIO | BinaryIO | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    max_garbage_ratio: float = DEFAULT_MAX_GARBAGE_RATIO,
+) -> Iterator[Article | Failure]:
+    """Read every document under ``paths``, in order, lazily.
+
+    Consumes paths (files, folders, "-" for ``stdin``, which defaults to the process's
+    standard input); produces an Article per readable document and a Failure (stage
+    "ingest") per bad one. Hidden files and folders, and files of other extensions inside
+    folders, are skipped without a report.
+    """
+    limits = _Limits(max_chars=max_chars, max_garbage_ratio=max_garbage_ratio)
+    for path in paths:
+        if path == "-":
+            yield from _read_stdin(stdin if stdin is not None else sys.stdin, limits)
+        else:
+            yield from _read_path(path, limits)
+
+
+def _failure(document: str, reason: str) -> Failure:
+    return Failure(document=document, stage="ingest", reason=reason)
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or directory"
+    if isinstance(exc, PermissionError):
+        return "permission denied: cannot read it"
+    return f"cannot read it: {exc.strerror or exc}"
+
+
+def _read_path(path: str, limits: _Limits) -> Iterator[Article | Failure]:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        yield _failure(path, _os_reason(exc))
+        return
+    if stat.S_ISDIR(mode):
+        yield from _read_folder(path, limits)
+    elif stat.S_ISREG(mode):
+        kind = SUFFIX_KINDS.get(_suffix(path))
+        # A file named on the command line is read whatever its name; its content says how.
+        yield from _read_file(path, kind, limits)
+    else:
+        yield _failure(path, "not a regular file or folder")
+
+
+def _suffix(path: str) -> str:
+    name = os.path.basename(path).lower()
+    if name.endswith(".json-lines"):
+        return ".json-lines"
+    return os.path.splitext(name)[1]
+
+
+def _read_folder(folder: str, limits: _Limits) -> Iterator[Article | Failure]:
+    errors: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=errors.append):
+        # Sorted, hidden entries (.git, .DS_Store ...) left out: the same folder always gives
+        # the same documents in the same order.
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        while errors:
+            error = errors.pop(0)
+            yield _failure(str(error.filename or root), _os_reason(error))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            kind = SUFFIX_KINDS.get(_suffix(name))
+            if kind is not None:
+                yield from _read_file(os.path.join(root, name), kind, limits)
+    for error in errors:  # an unreadable top folder is reported only after the walk
+        yield _failure(str(error.filename or folder), _os_reason(error))
+
+
+def _read_file(path: str, kind: Kind | None, limits: _Limits) -> Iterator[Article | Failure]:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+            if kind is None:
+                kind = _sniff_kind(head)
+            if b"\x00" in head and not _has_utf16_bom(head):
+                yield _failure(path, "binary file, not text")
+                return
+            if kind == "jsonl":
+                handle.seek(0)
+                yield from _jsonl_from_bytes(handle, path, limits)
+                return
+            size = os.fstat(handle.fileno()).st_size
+            if size > limits.max_bytes:
+                # Refused before reading: a 20 GB file must not be loaded to be rejected.
+                yield _failure(path, _too_large(size, limits))
+                return
+            data = head + handle.read()
+    except OSError as exc:
+        yield _failure(path, _os_reason(exc))
+        return
+    try:
+        if kind == "html":
+            content = extract_html(data, document=path)
+            yield make_article(
+                content.text,
+                title=content.title,
+                published=content.published,
+                url=content.url,
+                outlet=content.outlet,
+                author=content.author,
+                origin=path,
+                max_chars=limits.max_chars,
+                max_garbage_ratio=limits.max_garbage_ratio,
+            )
+        else:
+            yield _plain_article(data, path, limits)
+    except InputError as exc:
+        yield _failure(path, exc.reason)
+
+
+def _sniff_kind(head: bytes) -> Kind:
+    start = head.lstrip(codecs.BOM_UTF8).lstrip()[:200].lower()
+    if start.startswith(b"{"):
+        return "jsonl"
+    if start.startswith(b"<") and (b"<html" in start or b"<!doctype" in start or b"<head" in start):
+        return "html"
+    return "plain"
+
+
+def _too_large(size: int, limits: _Limits) -> str:
+    return (
+        f"{size:,} bytes, too large: over the limit of {limits.max_chars:,} characters "
+        "(settings: limits.max_chars)"
+    )
+
+
+def _has_utf16_bom(data: bytes) -> bool:
+    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+def decode_text(data: bytes, *, document: str, base_offset: int = 0) -> str:
+    """Bytes of a text file as a string: UTF-8 (a BOM is dropped), or UTF-16 with a BOM.
+
+    Raises InputError for binary data (NUL bytes early on) and for bytes that are not UTF-8,
+    naming the first bad byte and its offset in the file (``base_offset`` is added, for a
+    line of a larger file).
+    """
+    if _has_utf16_bom(data):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                document, f"not UTF-16 text despite its byte-order mark ({exc.reason})"
+            ) from None
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        raise InputError(document, "binary file, not text")
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        return data[skip:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = skip + exc.start
+        raise InputError(
+            document,
+            f"not UTF-8 text (invalid byte 0x{data[offset]:02x} at offset "
+            f"{base_offset + offset}); re-encode the file as UTF-8",
+        ) from None
+
+
+def _plain_article(data: bytes, document: str, limits: _Limits) -> Article:
+    return make_article(
+        decode_text(data, document=document),
+        origin=document,
+        max_chars=limits.max_chars,
+        max_garbage_ratio=limits.max_garbage_ratio,
+    )
+
+
+def _jsonl_from_bytes(
+    lines: Iterable[bytes], path: str, limits: _Limits
+) -> Iterator[Article | Failure]:
+    offset = 0
+    for number, raw in enumerate(lines, start=1):
+        line_start, offset = offset, offset + len(raw)
+        document = f"{path}:{number}"
+        if number == 1 and _has_utf16_bom(raw):
+            yield _failure(path, "UTF-16 JSON lines are not supported; re-encode as UTF-8")
+            return
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw, line_start = raw[len(codecs.BOM_UTF8) :], line_start + len(codecs.BOM_UTF8)
+        if not raw.strip():
+            continue
+        try:
+            if b"\x00" in raw:
+                raise InputError(document, "binary data, not a line of JSON text")
+            line = decode_text(raw, document=document, base_offset=line_start)
+        except InputError as exc:
+            yield _failure(document, exc.reason)
+            continue
+        yield _jsonl_record(line, document, limits)
+
+
+def _jsonl_from_text(
+    lines: Iterable[str], name: str, limits: _Limits
+) -> Iterator[Article | Failure]:
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            yield _jsonl_record(line, f"{name}:{number}", limits)
+
+
+def _jsonl_record(line: str, document: str, limits: _Limits) -> Article | Failure:
+    """One JSON line as an Article: ``text`` required, the metadata fields optional."""
+    try:
+        record: Any = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return _failure(document, f"invalid JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(record, dict):
+        return _failure(document, f"not a JSON object but {_json_type(record)}")
+    text = record.get("text")
+    if text is None:
+        return _failure(document, "no 'text' field (each line needs the article's text)")
+    if not isinstance(text, str):
+        return _failure(document, f"'text' is {_json_type(text)}, not a string")
+    if not text.strip():
+        return _failure(document, "'text' is empty")
+    fields: dict[str, str | None] = {}
+    for key in _OPTIONAL_FIELDS:
+        value = record.get(key)
+        if isinstance(value, bool) or not isinstance(value, str | int | float | None):
+            return _failure(document, f"'{key}' is {_json_type(value)}, not a string")
+        fields[key] = None if value is None else str(value)
+    try:
+        return make_article(
+            text,
+            id=fields["id"],
+            title=fields["title"],
+            published=fields["published"],
+            url=fields["url"],
+            outlet=fields["outlet"],
+            author=fields["author"],
+            origin=document,
+            max_chars=limits.max_chars,
+            max_garbage_ratio=limits.max_garbage_ratio,
+        )
+    except InputError as exc:
+        return _failure(document, exc.reason)
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number")
+
+
+def _read_stdin(stream: TextIO | BinaryIO, limits: _Limits) -> Iterator[Article | Failure]:
+    """Standard input: JSON lines when it starts with "{", else one plain-text article."""
+    # The raw bytes when there are any, so that bad bytes are reported like a file's.
+    source: Any = stream.buffer if isinstance(stream, io.TextIOWrapper) else stream
+    try:
+        head = source.read(_SNIFF_BYTES)
+    except (OSError, ValueError) as exc:
+        yield _failure(STDIN_NAME, f"cannot read standard input: {exc}")
+        return
+    if isinstance(head, bytes):
+        if head.lstrip(codecs.BOM_UTF8).lstrip().startswith(b"{"):
+            yield from _jsonl_from_bytes(_chunk_lines(head, source), STDIN_NAME, limits)
+            return
+        # Never read(-n): that would read everything.
+        data = head + source.read(max(limits.max_bytes + 1 - len(head), 0))
+        if len(data) > limits.max_bytes:
+            yield _failure(STDIN_NAME, "more than " + _too_large(limits.max_bytes, limits))
+            return
+        try:
+            yield _plain_article(data, STDIN_NAME, limits)
+        except InputError as exc:
+            yield _failure(STDIN_NAME, exc.reason)
+        return
+    if head.lstrip("\ufeff").lstrip().startswith("{"):
+        yield from _jsonl_from_text(_chunk_lines(head, source), STDIN_NAME, limits)
+        return
+    text = head + source.read(max(limits.max_chars + 1 - len(head), 0))
+    try:
+        yield make_article(
+            text,
+            origin=STDIN_NAME,
+            max_chars=limits.max_chars,
+            max_garbage_ratio=limits.max_garbage_ratio,
+        )
+    except InputError as exc:
+        yield _failure(STDIN_NAME, exc.reason)
+
+
+def _chunk_lines(head: Any, source: Any) -> Iterator[Any]:
+    """Lines (with their ends) of ``head`` followed by the rest of ``source``, streamed."""
+    newline = b"\n" if isinstance(head, bytes) else "\n"
+    empty = head[:0]
+    # Pieces of the line being read: joined once it ends, so a long line costs linear time.
+    parts: list[Any] = []
+    chunk = head
+    while chunk:
+        pieces = chunk.split(newline)
+        for piece in pieces[:-1]:
+            parts.append(piece)
+            yield empty.join(parts) + newline
+            parts = []
+        if pieces[-1]:
+            parts.append(pieces[-1])
+        chunk = source.read(_CHUNK)
+    if parts:
+        yield empty.join(parts)
