@@ -1,0 +1,165 @@
+"""Where an event happened: choosing one of the article's places for an event.
+
+Consumes an ``Event`` (its trigger and sentence), the article's resolved ``Place``s, its
+sentences and the parsed Doc; produces the ``Place`` the event is located at, or ``None``.
+In order of preference:
+
+1. a place attached by a locative preposition ("in", "near", "at" ...) inside the trigger's
+   own clause: "shelled villages near Idlib";
+2. another place in the trigger's clause or elsewhere in the event's sentence, but never one
+   in a clause above the trigger's (the reporting clause: "In Moscow, the ministry said ...
+   forces shelled Idlib" -> not Moscow) nor one that is the event's source actor;
+3. the article's main place (its most-mentioned resolved place), unless that place is the
+   speaker's side of this very sentence.
+
+The returned Place is the article's, with the reason for the choice appended to its rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from eventscope.records import Event, Place, Sentence
+
+LOCATIVE_PREPOSITIONS = frozenset(
+    "in at near outside inside around across throughout on along within into over off "
+    "beside between among onto nearby".split()
+)
+_CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "parataxis", "csubj", "conj"})
+# Dependencies that keep a word inside the noun phrase of the place ("the Idlib countryside",
+# "Idlib and Hama", "the town of Saraqeb").
+_NOUN_PHRASE_DEPS = frozenset({"compound", "amod", "nmod", "appos", "conj", "nummod", "poss"})
+_SPECIFICITY = {"landmark": 4, "city": 3, "admin1": 2, "region": 2, "country": 1}
+
+
+def _resolved(place: Place) -> bool:
+    return place.lat is not None or place.geonameid is not None
+
+
+def _root(doc: Doc, start: int, end: int) -> Token | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def clause_head(token: Token) -> Token:
+    """The verb heading the clause a token belongs to (the sentence root at the latest)."""
+    current = token
+    for _ in range(64):  # parse trees are shallow; a bound guards against odd cycles
+        if current.pos_ in ("VERB", "AUX") and current.dep_ in _CLAUSE_DEPS:
+            return current
+        if current.head.i == current.i:
+            return current
+        current = current.head
+    return current
+
+
+def _clause_ancestors(head: Token) -> set[int]:
+    """Token indices of the clause heads strictly above ``head``."""
+    found: set[int] = set()
+    current = head
+    for _ in range(64):
+        if current.head.i == current.i:
+            break
+        current = clause_head(current.head)
+        found.add(current.i)
+    return found
+
+
+def locative_preposition(token: Token) -> Token | None:
+    """The locative preposition governing a place's noun phrase, if any."""
+    current = token
+    for _ in range(8):
+        if current.dep_ in _NOUN_PHRASE_DEPS and current.head.i != current.i:
+            current = current.head
+            continue
+        if current.dep_ == "pobj":
+            prep = current.head
+            if prep.lower_ == "of" and prep.head.i != prep.i:  # "the town of X"
+                current = prep.head
+                continue
+            return prep if prep.lower_ in LOCATIVE_PREPOSITIONS else None
+        return None
+    return None
+
+
+def main_place(places: Sequence[Place], *, exclude: frozenset[int] = frozenset()) -> Place | None:
+    """The article's most-mentioned resolved place (ties: the more specific, then the first).
+
+    ``exclude`` holds ``span.start``s of mentions that must not count.
+    """
+    counts: Counter[tuple[str, str | None]] = Counter()
+    first: dict[tuple[str, str | None], Place] = {}
+    for place in places:
+        if not _resolved(place) or place.span.start in exclude:
+            continue
+        key = (place.name, place.country)
+        counts[key] += 1
+        first.setdefault(key, place)
+    if not counts:
+        return None
+    order = {key: i for i, key in enumerate(first)}
+    best = max(
+        counts,
+        key=lambda k: (counts[k], _SPECIFICITY.get(first[k].feature or "", 0), -order[k]),
+    )
+    return first[best]
+
+
+def _why(place: Place, reason: str) -> Place:
+    return dataclasses.replace(place, rule=f"{place.rule} | location: {reason}")
+
+
+def locate_event(
+    event: Event, places: Sequence[Place], sentences: Sequence[Sentence], doc: Doc
+) -> Place | None:
+    """The place ``event`` happened at (see the module docstring for the order of rules)."""
+    del sentences  # the event's sentence index and the Doc's parse say all that is needed
+    trigger = _root(doc, event.trigger.start, event.trigger.end)
+    in_sentence = [p for p in places if p.sentence == event.sentence and _resolved(p)]
+    speaker_side: set[int] = set()
+    if trigger is not None and in_sentence:
+        clause = clause_head(trigger)
+        above = _clause_ancestors(clause)
+        source_spans = [a.span for a in event.source]
+        country_targets = [a.span for a in event.target if a.kind == "country"]
+        tiered: list[tuple[int, int, int, Place, str]] = []
+        for place in in_sentence:
+            token = _root(doc, place.span.start, place.span.end)
+            if token is None:
+                continue
+            prep = locative_preposition(token)
+            place_clause = clause_head(prep.head if prep is not None else token)
+            if place_clause.i in above:
+                speaker_side.add(place.span.start)
+                continue
+            if any(place.span.overlaps(s) for s in source_spans):
+                speaker_side.add(place.span.start)
+                continue
+            if place.feature == "country" and any(place.span.overlaps(s) for s in country_targets):
+                continue
+            distance = abs(token.i - trigger.i)
+            specific = -_SPECIFICITY.get(place.feature or "", 0)
+            if prep is not None and place_clause.i == clause.i:
+                why = f"'{prep.text} {place.span.text}' in the clause of '{trigger.text}'"
+                tiered.append((0, specific, distance, place, why))
+            elif place_clause.i == clause.i:
+                tiered.append((1, specific, distance, place, f"in the clause of '{trigger.text}'"))
+            else:
+                tiered.append((2, specific, distance, place, "elsewhere in the event's sentence"))
+        if tiered:
+            tier, _, _, place, why = min(tiered, key=lambda t: t[:3])
+            return _why(place, why)
+    fallback = main_place(places, exclude=frozenset(speaker_side))
+    if fallback is None:
+        return None
+    if any(
+        p.name == fallback.name and p.span.start in speaker_side for p in in_sentence
+    ):  # the article's main place is where the speaker of this sentence sits
+        return None
+    return _why(fallback, "the article's main place")

@@ -1,0 +1,109 @@
+"""locate_event: which of the article's places an event happened at."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventscope.places import Gazetteer, find_places, locate_event, main_place
+from eventscope.places.build import ensure_index
+from eventscope.records import Actor, Event, Place, Sentence, Span
+
+
+@pytest.fixture(scope="session")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    folder = tmp_path_factory.getbasetemp() / "places-gazetteer"
+    return Gazetteer(ensure_index(folder, cities="cities15000"))
+
+
+def sentences_of(doc) -> tuple[Sentence, ...]:  # type: ignore[no-untyped-def]
+    return tuple(
+        Sentence(index=i, start=s.start_char, end=s.end_char, text=s.text)
+        for i, s in enumerate(doc.sents)
+    )
+
+
+def event_at(
+    text: str, trigger: str, *, sentence: int = 0, source: tuple[Actor, ...] = ()
+) -> Event:
+    start = text.index(trigger)
+    return Event(
+        id="e1",
+        article_id="a1",
+        sentence=sentence,
+        evidence=text,
+        type="ASSAULT",
+        trigger=Span(start, start + len(trigger), trigger),
+        source=source,
+    )
+
+
+def locate(nlp, gazetteer: Gazetteer, text: str, event: Event) -> Place | None:  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    sentences = sentences_of(doc)
+    places = find_places(doc, sentences, gazetteer=gazetteer)
+    return locate_event(event, places, sentences, doc)
+
+
+def test_the_action_place_beats_the_speakers_capital(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "In Moscow, the foreign ministry said Syrian forces shelled Idlib on Tuesday."
+    place = locate(nlp, gazetteer, text, event_at(text, "shelled"))
+    assert place is not None and place.span.text == "Idlib" and place.country == "SYR"
+    assert "location:" in place.rule
+
+
+def test_locative_preposition_in_the_clause_wins(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "Officials in Baghdad said militants attacked a checkpoint near Kirkuk overnight."
+    place = locate(nlp, gazetteer, text, event_at(text, "attacked"))
+    assert place is not None and place.span.text == "Kirkuk"
+    assert "'near Kirkuk'" in place.rule
+
+
+def test_source_actor_place_is_not_the_location(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "Turkey shelled Kurdish positions in Afrin."
+    turkey = Actor(span=Span(0, 6, "Turkey"), sentence=0, name="Turkey", kind="country")
+    place = locate(nlp, gazetteer, text, event_at(text, "shelled", source=(turkey,)))
+    assert place is not None and place.span.text == "Afrin"
+
+
+def test_falls_back_to_the_main_place(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Heavy fighting was reported in Mosul on Monday. Residents of Mosul fled west. "
+        "Soldiers fired on the crowd."
+    )
+    place = locate(nlp, gazetteer, text, event_at(text, "fired", sentence=2))
+    assert place is not None and place.name == "Mosul"
+    assert "main place" in place.rule
+
+
+def test_no_places_no_location(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "Soldiers fired on the crowd."
+    assert locate(nlp, gazetteer, text, event_at(text, "fired")) is None
+
+
+def test_speaker_capital_alone_is_not_a_location(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "In Moscow, the ministry said troops shelled the town."
+    place = locate(nlp, gazetteer, text, event_at(text, "shelled"))
+    assert place is None
+
+
+def test_main_place_counts_mentions_and_skips_unresolved() -> None:
+    def place(start: int, name: str, *, resolved: bool = True) -> Place:
+        return Place(
+            span=Span(start, start + len(name), name),
+            sentence=0,
+            name=name,
+            lat=1.0 if resolved else None,
+            geonameid=1 if resolved else None,
+            feature="city",
+        )
+
+    places = (
+        place(0, "Aleppo"),
+        place(10, "Homs"),
+        place(20, "Homs"),
+        place(30, "X", resolved=False),
+    )
+    chosen = main_place(places)
+    assert chosen is not None and chosen.name == "Homs" and chosen.span.start == 10
+    assert main_place(places, exclude=frozenset({10, 20})).name == "Aleppo"  # type: ignore[union-attr]
+    assert main_place(()) is None
