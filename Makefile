@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# Build the gazetteer's on-disk index once, here, so that the first run starts fast.
+	$(BIN)/python -c "from eventscope.places import load_gazetteer; load_gazetteer()"
 	touch $(STAMP)
 
 install: $(STAMP)
