@@ -28,8 +28,13 @@ def load_texts(corpus: Path, n: int) -> list[dict]:
             if len(records) >= n:
                 break
             record = json.loads(line)
-            records.append({"id": record.get("id"), "text": record["text"],
-                            "published": record.get("published")})
+            records.append(
+                {
+                    "id": record.get("id"),
+                    "text": record["text"],
+                    "published": record.get("published"),
+                }
+            )
     return records
 
 

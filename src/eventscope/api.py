@@ -108,7 +108,9 @@ def classify_records(
     Returns the records with every event given ``type``, ``quad`` and ``scores`` (a
     type -> probability map); everything else is kept as it came.
     """
-    from eventscope.events import classify, quad_for
+    from eventscope.events import classify, load_codes
+
+    codes = load_codes()
 
     pipeline = pipeline or default_pipeline()
     records = list(records)
@@ -121,8 +123,6 @@ def classify_records(
             source = _first_span(event.get("source", []), text)
             target = _first_span(event.get("target", []), text)
             type_, scores = classify(doc, source, target)
-            events.append(
-                {**event, "type": type_, "quad": quad_for(type_), "scores": scores}
-            )
+            events.append({**event, "type": type_, "quad": codes.quad(type_), "scores": scores})
         out.append({**record, "events": events})
     return out

@@ -10,14 +10,13 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from eventscope import __version__
 from eventscope.errors import EventscopeError
@@ -48,19 +47,19 @@ ModelOption = Annotated[
 ]
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     jsonl = "jsonl"
     csv = "csv"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     parquet = "parquet"
 
 
-class EvalMode(str, Enum):
+class EvalMode(StrEnum):
     extract = "extract"
     classify = "classify"
 
@@ -240,9 +239,9 @@ def classify(
 
 @app.command()
 def demo(
-    db: Annotated[
-        Path, typer.Option("--db", help="Where to put the demo database.")
-    ] = Path("eventscope-demo.duckdb"),
+    db: Annotated[Path, typer.Option("--db", help="Where to put the demo database.")] = Path(
+        "eventscope-demo.duckdb"
+    ),
     config: ConfigOption = None,
 ) -> None:
     """Code the bundled sample articles into an embedded database and show what was found."""

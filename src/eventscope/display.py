@@ -150,9 +150,7 @@ def writer(fmt: str, console: Console) -> Callable[[Result], None]:
 
         def write_jsonl(result: Result) -> None:
             record = (
-                failure_record(result)
-                if isinstance(result, Failure)
-                else extraction_record(result)
+                failure_record(result) if isinstance(result, Failure) else extraction_record(result)
             )
             console.out(json.dumps(record, ensure_ascii=False), highlight=False)
 

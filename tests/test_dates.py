@@ -1,0 +1,175 @@
+"""Date expressions resolved against a fixed publication date, and the date of an event.
+
+Every text here was written for these tests. The publication date is Thursday 31 May 2018.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from eventscope.dates import date_event, find_dates
+from eventscope.records import DateMention, Event, Sentence, Span
+
+PUBLISHED = dt.date(2018, 5, 31)  # a Thursday
+
+
+def _sentences(doc, flags=None):  # type: ignore[no-untyped-def]
+    """Sentence records straight from spaCy, so these tests need no other stage."""
+    flags = flags or {}
+    return tuple(
+        Sentence(index=i, start=s.start_char, end=s.end_char, text=s.text, flag=flags.get(i))
+        for i, s in enumerate(doc.sents)
+    )
+
+
+def _dates(nlp, text, published=PUBLISHED, flags=None):  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    return find_dates(doc, _sentences(doc, flags), published=published)
+
+
+def _values(nlp, text, published=PUBLISHED):  # type: ignore[no-untyped-def]
+    return [(d.span.text, d.value, d.precision) for d in _dates(nlp, text, published)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The treaty was signed on May 10, 2018 in Vienna.", ("May 10, 2018", "2018-05-10", "day")),
+        ("The treaty was signed on 10 May in Vienna.", ("10 May", "2018-05-10", "day")),
+        ("The envoys met on 3rd March 2016 in Doha.", ("3rd March 2016", "2016-03-03", "day")),
+        ("The rebels withdrew on Sept. 11 after talks.", ("Sept. 11", "2017-09-11", "day")),
+        ("The summit opens on June 20 in Lagos.", ("June 20", "2018-06-20", "day")),
+        ("The strike began on July 15 in the capital.", ("July 15", "2017-07-15", "day")),
+        ("The parliament will vote on January 5.", ("January 5", "2019-01-05", "day")),
+        (
+            "The exchanges begin selling plans on Oct. 1 in every state.",
+            ("Oct. 1", "2018-10-01", "day"),
+        ),
+        (
+            "The exchanges began selling plans on Oct. 1 in every state.",
+            ("Oct. 1", "2017-10-01", "day"),
+        ),
+        ("The ruling was published on 2018-04-02.", ("2018-04-02", "2018-04-02", "day")),
+        ("Troops crossed the border on Wednesday.", ("Wednesday", "2018-05-30", "day")),
+        ("The minister resigned on Thursday.", ("Thursday", "2018-05-31", "day")),
+        ("The minister resigned last Thursday.", ("last Thursday", "2018-05-24", "day")),
+        ("The talks will resume next Wednesday.", ("next Wednesday", "2018-06-06", "day")),
+        ("The talks will resume on Friday in Geneva.", ("Friday", "2018-06-01", "day")),
+        (
+            "Protesters gathered on Monday night outside the palace.",
+            ("Monday night", "2018-05-28", "day"),
+        ),
+        ("The convoy was attacked yesterday near the port.", ("yesterday", "2018-05-30", "day")),
+        ("The president flies to Paris today.", ("today", "2018-05-31", "day")),
+        ("Police raided the office this morning.", ("this morning", "2018-05-31", "day")),
+        ("Shells hit the town last night.", ("last night", "2018-05-30", "day")),
+        ("The envoy arrived two days ago.", ("two days ago", "2018-05-29", "day")),
+        ("The army left the city three months ago.", ("three months ago", "2018-02", "month")),
+        ("The rebels regrouped last month.", ("last month", "2018-04", "month")),
+        ("The rebels regrouped in April.", ("April", "2018-04", "month")),
+        ("The rebels regrouped at the end of April.", ("the end of April", "2018-04", "month")),
+        ("The parties signed a deal in March 2016.", ("March 2016", "2016-03", "month")),
+        ("The accord was signed in 2017.", ("2017", "2017", "year")),
+        ("The coalition has ruled since 2014.", ("2014", "2014", "year")),
+        ("Elections are due next year.", ("next year", "2019", "year")),
+        ("Turnout fell earlier this year.", ("earlier this year", "2018", "year")),
+        ("The drought began last summer.", ("last summer", "2017", "year")),
+    ],
+)
+def test_expression_resolves_against_publication(nlp, text, expected):  # type: ignore[no-untyped-def]
+    assert _values(nlp, text) == [expected]
+
+
+def test_weeks_are_stored_as_their_month_or_year(nlp):  # type: ignore[no-untyped-def]
+    # Last week is 21-27 May 2018: one month. This week is 28 May - 3 June: two months, one year.
+    assert _values(nlp, "The army shelled the town last week.") == [
+        ("last week", "2018-05", "month")
+    ]
+    assert _values(nlp, "The army shelled the town this week.") == [("this week", "2018", "year")]
+    assert _values(nlp, "Rebels attacked the base over the weekend.") == [
+        ("the weekend", "2018-05", "month")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The siege lasted for three years.",
+        "The hostages were held for 48 hours.",
+        "A 45-year-old man was arrested.",
+        "The man, aged 45, was arrested at 10 a.m. local time.",
+        "A crowd of 2000 people marched to the square.",
+        "Officials counted 2,017 ballots in the district.",
+        "The rally was held on Black Friday.",
+        "Prime Minister May spoke to May about the vote.",
+    ],
+)
+def test_durations_ages_times_and_numbers_are_not_dates(nlp, text):  # type: ignore[no-untyped-def]
+    assert _values(nlp, text) == []
+
+
+def test_spans_are_article_offsets_with_sentence_index(nlp):  # type: ignore[no-untyped-def]
+    text = "The envoy left. Talks resumed on Wednesday in Oslo."
+    doc = nlp(text)
+    (mention,) = find_dates(doc, _sentences(doc), published=PUBLISHED)
+    assert text[mention.span.start : mention.span.end] == mention.span.text == "Wednesday"
+    assert mention.sentence == 1
+    assert mention.source == "text"
+
+
+def test_flagged_sentences_are_skipped(nlp):  # type: ignore[no-untyped-def]
+    text = "Photo taken on Tuesday by a reporter. Talks resumed on Wednesday in Oslo."
+    found = _dates(nlp, text, flags={0: "caption"})
+    assert [d.span.text for d in found] == ["Wednesday"]
+
+
+def test_without_publication_date_only_self_contained_dates_resolve(nlp):  # type: ignore[no-untyped-def]
+    text = (
+        "The deal was signed on Wednesday, yesterday, on 10 May and on May 10, 2018. "
+        "It follows a truce agreed in 2017 and a pact of March 2016."
+    )
+    assert _values(nlp, text, published=None) == [
+        ("May 10, 2018", "2018-05-10", "day"),
+        ("2017", "2017", "year"),
+        ("March 2016", "2016-03", "month"),
+    ]
+
+
+def _event(doc, trigger: str, sentence: int) -> Event:  # type: ignore[no-untyped-def]
+    start = doc.text.index(trigger)
+    return Event(
+        id="e1",
+        article_id="a1",
+        sentence=sentence,
+        evidence=list(doc.sents)[sentence].text,
+        type="ASSAULT",
+        trigger=Span(start, start + len(trigger), trigger),
+    )
+
+
+def test_event_date_is_the_one_in_the_triggers_clause(nlp):  # type: ignore[no-untyped-def]
+    doc = nlp("Police said on Wednesday that protesters attacked the embassy last week.")
+    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
+    attack = date_event(_event(doc, "attacked", 0), dates, published=PUBLISHED, doc=doc)
+    said = date_event(_event(doc, "said", 0), dates, published=PUBLISHED, doc=doc)
+    assert attack is not None and attack.span is not None
+    assert (attack.span.text, attack.value) == ("last week", "2018-05")
+    assert said is not None and said.span is not None
+    assert (said.span.text, said.value) == ("Wednesday", "2018-05-30")
+
+
+def test_event_date_falls_back_to_sentence_then_publication(nlp):  # type: ignore[no-untyped-def]
+    doc = nlp("On Tuesday, the talks were over. Rebels shelled the airport, and it burned.")
+    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
+    shelled = date_event(_event(doc, "shelled", 1), dates, published=PUBLISHED, doc=doc)
+    assert shelled == DateMention(
+        span=None, sentence=None, value="2018-05-31", precision="day", source="published"
+    )
+    assert date_event(_event(doc, "shelled", 1), dates, published=None, doc=doc) is None
+    # Same sentence, not in the trigger's subtree: still the sentence's date.
+    doc = nlp("Rebels shelled the airport, officials said, and on Tuesday the town fell.")
+    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
+    mention = date_event(_event(doc, "shelled", 0), dates, published=PUBLISHED, doc=doc)
+    assert mention is not None and mention.value == "2018-05-29"
