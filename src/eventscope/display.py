@@ -20,7 +20,7 @@ from rich.text import Text
 
 from eventscope.ingest import parse_published
 from eventscope.output import extraction_record, failure_record
-from eventscope.records import Article, Event, Extraction, Failure
+from eventscope.records import Article, Event, Extraction, Failure, Quote
 
 Result = Extraction | Failure
 
@@ -75,15 +75,18 @@ def _events_table(*, title: str, with_article: bool = False) -> Table:
     columns = [("article", 2)] if with_article else []
     columns += [("event", 2), ("source", 3), ("target", 3), ("date", 2), ("place", 2)]
     for column, ratio in [*columns, ("evidence", 8)]:
-        table.add_column(column, ratio=ratio, overflow="fold")
+        if column == "date":  # "2018-05-30" must stay whole to be read
+            table.add_column(column, min_width=10, no_wrap=True)
+        else:
+            table.add_column(column, ratio=ratio, overflow="fold")
     return table
 
 
 def _event_cells(event: Event, sentence_start: int) -> tuple[str | Text, ...]:
-    kind = event.type + (f" ({event.factuality})" if event.factuality != "asserted" else "")
+    kind = event.type + (f"\n({event.factuality})" if event.factuality != "asserted" else "")
     date = event.date.value if event.date else ""
     if event.date and event.date.source == "published":
-        date += " (published)"
+        date += "\n(published)"
     place = event.location.name if event.location else ""
     if event.location and event.location.country:
         place += f" [{event.location.country}]"
@@ -100,16 +103,30 @@ def _event_cells(event: Event, sentence_start: int) -> tuple[str | Text, ...]:
 def event_table(extraction: Extraction) -> Table:
     article = extraction.article
     published = article.published.isoformat() if article.published else "no date"
-    title = f"{article.title or article.id}  ({published}, {len(extraction.events)} events)"
+    name = article.title or article.origin or article.id
+    title = f"{name}  ({published}, {len(extraction.events)} events)"
     table = _events_table(title=title)
     starts = {s.index: s.start for s in extraction.sentences}
     for event in extraction.events:
         table.add_row(*_event_cells(event, starts.get(event.sentence, 0)))
+    notes = [f"quotes: {quote_line(q)}" for q in extraction.quotes if q.direct]
     skipped = [s for s in extraction.sentences if not s.is_content]
     if skipped:
-        table.caption = "skipped: " + "; ".join(f"{s.text[:40]!r} ({s.flag})" for s in skipped)
+        notes.append("skipped: " + "; ".join(f"{s.text[:40]!r} ({s.flag})" for s in skipped))
+    if notes:
+        table.caption = "\n".join(notes)
         table.caption_justify = "left"
     return table
+
+
+def quote_line(quote: Quote) -> str:
+    """'Assad: "We will liberate ..."' (the speaker's resolved name where known)."""
+    speaker = quote.speaker_actor.name if quote.speaker_actor else None
+    speaker = speaker or (quote.speaker.text if quote.speaker else "unattributed")
+    content = quote.content.text
+    if len(content) > 70:
+        content = content[:67] + "..."
+    return f'{speaker}: "{content}"'
 
 
 def csv_rows(extraction: Extraction) -> Iterator[dict[str, Any]]:

@@ -37,6 +37,10 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Language:
             f"spaCy model {model!r} has no parser or sentence splitter; eventscope needs both "
             "a dependency parser and named entities"
         )
+    from eventscope.text.boundaries import COMPONENT
+
+    # Lines and datelines are sentence boundaries the parser must keep (see text.boundaries).
+    nlp.add_pipe(COMPONENT, before="parser" if nlp.has_pipe("parser") else "senter")
     return nlp
 
 

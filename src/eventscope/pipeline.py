@@ -62,6 +62,7 @@ class Pipeline:
         """Code a stream; input Failures pass through, and a document that breaks a stage
         becomes a Failure naming it, without stopping the stream."""
         batch_size = max(1, self.settings.batch_size)
+        _ = self.nlp  # a missing model stops the run with its own message, not per document
         iterator = iter(items)
         while chunk := list(itertools.islice(iterator, batch_size)):
             articles = [item for item in chunk if isinstance(item, Article)]

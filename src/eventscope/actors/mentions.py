@@ -285,6 +285,9 @@ class _Finder:
         the prepositional country joins the mention and gives its country."""
         doc = self.doc
         preps = ROLE_PREPS if role else frozenset({"of"})
+        if role and self._place_country(sent, lo, hi) is not None:
+            # "US troops in eastern Syria": the modifier gives the country; "in" is where.
+            preps = frozenset({"of"})
         for child in doc[head].rights:
             if child.dep_ != "prep" or child.lower_ not in preps or child.i != hi + 1:
                 continue

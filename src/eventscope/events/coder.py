@@ -53,6 +53,9 @@ INTENT_VERBS = frozenset({"vow", "promise", "pledge", "swear"})
 CONFLICT_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"})
 # Orders by an authority that are the ordered act ("ordered the release of the journalist").
 CAUSATIVE_VERBS = frozenset({"order", "authorize", "authorise", "command"})
+# Types whose trigger takes the act it is about as an infinitive ("threatened to", "agreed to",
+# "refused to", "urged ... to").
+INFINITIVE_GOVERNORS = frozenset({"THREATEN", "AGREE", "REJECT", "REQUEST"})
 MATERIAL_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "RETREAT", "AID"})
 # Below these lexicon strengths a trigger needs actors to be coded (measured on plover-gsr).
 MIN_STRENGTH_NO_SOURCE = 0.7
@@ -114,6 +117,11 @@ def _governor(match: Match, anchors: dict[int, Coding]) -> tuple[Coding, str] | 
         if dep in ("advcl", "relcl", "nsubj"):
             if governing is not None and current.i in own and _restates(governing, match):
                 return governing, "same"
+            if governing is not None and dep == "advcl" and _infinitive_complement(current):
+                # "threatened on Wednesday to expel ...": the parser hangs a complement
+                # pushed away from its verb as an adverbial clause.
+                if governing.type in INFINITIVE_GOVERNORS:
+                    return governing, "embed"
             return None
         if dep not in EMBED_DEPS:
             return None
@@ -121,6 +129,13 @@ def _governor(match: Match, anchors: dict[int, Coding]) -> tuple[Coding, str] | 
             return governing, "embed"
         current = gov
     return None
+
+
+def _infinitive_complement(token: Token) -> bool:
+    children = list(token.children)
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in children) and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "mark") for c in children
+    )
 
 
 def _restates(governing: Coding, match: Match) -> bool:

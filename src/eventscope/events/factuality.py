@@ -116,6 +116,11 @@ def factuality_cue(match: Match) -> tuple[Factuality, str]:
         noun_mods = {child.lower_ for child in match.noun.children}
     governing = _lemmas(governors)
     nearest = above[0].lemma_.lower() if above else ""
+    # Modals of the verbs above, up to the first speech verb: "would stay ... to FIGHT".
+    for verb in above:
+        if verb.lemma_.lower() in SPEECH_VERBS:
+            break
+        aux |= {child.lower_ for child in verb.children if child.dep_ in ("aux", "auxpass")}
 
     # "did not attack", "never met", "no attack was reported", "no protesters were arrested"
     no_subject = any(

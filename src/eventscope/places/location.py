@@ -121,13 +121,20 @@ def locate_event(
     """The place ``event`` happened at (see the module docstring for the order of rules)."""
     del sentences  # the event's sentence index and the Doc's parse say all that is needed
     trigger = _root(doc, event.trigger.start, event.trigger.end)
-    in_sentence = [p for p in places if p.sentence == event.sentence and _resolved(p)]
+    # A dateline says where the story was filed, not where the event was: it can only be the
+    # article's main place, below.
+    in_sentence = [
+        p
+        for p in places
+        if p.sentence == event.sentence and _resolved(p) and not p.rule.startswith("dateline")
+    ]
     speaker_side: set[int] = set()
     if trigger is not None and in_sentence:
         clause = clause_head(trigger)
         above = _clause_ancestors(clause)
         source_spans = [a.span for a in event.source]
         country_targets = [a.span for a in event.target if a.kind == "country"]
+        modified_targets = [a.span for a in event.target if a.kind != "country"]
         tiered: list[tuple[int, int, int, Place, str]] = []
         for place in in_sentence:
             token = _root(doc, place.span.start, place.span.end)
@@ -138,11 +145,13 @@ def locate_event(
             if place_clause.i in above:
                 speaker_side.add(place.span.start)
                 continue
-            if any(place.span.overlaps(s) for s in source_spans):
+            if prep is None and any(place.span.overlaps(s) for s in source_spans):
                 speaker_side.add(place.span.start)
                 continue
             if place.feature == "country" and any(place.span.overlaps(s) for s in country_targets):
                 continue
+            if prep is None and any(place.span.overlaps(s) for s in modified_targets):
+                continue  # "US troops": the target's country, not where the event was
             distance = abs(token.i - trigger.i)
             specific = -_SPECIFICITY.get(place.feature or "", 0)
             if prep is not None and place_clause.i == clause.i:
