@@ -65,3 +65,10 @@ def test_bad_user_file_is_named(tmp_path, content: str, message: str) -> None:  
 def test_missing_user_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(SettingsError, match="cannot read settings file"):
         load_settings(tmp_path / "absent.toml")
+
+
+def test_an_unknown_engine_is_refused_by_name(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "es.toml"
+    path.write_text('engine = "spark"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="spark"):
+        load_settings(path)

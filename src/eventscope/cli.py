@@ -215,7 +215,7 @@ def evaluate(
             report = evaluate_file(path, predict, limit=limit, mode=mode.value)
             results[str(path)] = report
             if not as_json:
-                out.print(format_report(report), highlight=False)
+                out.print(format_report(report), highlight=False, markup=False)
     if as_json:
         out.print_json(json.dumps({k: v.to_dict() for k, v in results.items()}))
 

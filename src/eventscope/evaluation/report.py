@@ -49,7 +49,11 @@ def format_report(report: Report) -> str:
             _prf_line("source spans", ev.source),
             _prf_line("target spans", ev.target),
             _acc_line("country accuracy", ev.country),
+            _acc_line("  of sources", ev.source_country),
+            _acc_line("  of targets", ev.target_country),
             _acc_line("sector accuracy", ev.sector),
+            _acc_line("  of sources", ev.source_sector),
+            _acc_line("  of targets", ev.target_sector),
             _acc_line("quad accuracy", ev.quad),
             _acc_line("factuality accuracy", ev.factuality),
         ]

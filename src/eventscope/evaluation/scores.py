@@ -103,6 +103,10 @@ class EventScores:
     must_not_entries: int
     must_not_violations: int  # predicted events that do what a gold must_not forbids
     confusions: Confusions  # type confusions among matched events
+    source_country: Accuracy = Accuracy()  # ``country`` and ``sector`` split by role
+    target_country: Accuracy = Accuracy()
+    source_sector: Accuracy = Accuracy()
+    target_sector: Accuracy = Accuracy()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -114,6 +118,10 @@ class EventScores:
             "target": self.target.to_dict(),
             "country": self.country.to_dict(),
             "sector": self.sector.to_dict(),
+            "source_country": self.source_country.to_dict(),
+            "target_country": self.target_country.to_dict(),
+            "source_sector": self.source_sector.to_dict(),
+            "target_sector": self.target_sector.to_dict(),
             "quad": self.quad.to_dict(),
             "factuality": self.factuality.to_dict(),
             "must_not_entries": self.must_not_entries,
@@ -223,6 +231,10 @@ class Report:
                 ("events.target.f1", ev.target.f1),
                 ("events.country_accuracy", ev.country.value),
                 ("events.sector_accuracy", ev.sector.value),
+                ("events.source.country_accuracy", ev.source_country.value),
+                ("events.target.country_accuracy", ev.target_country.value),
+                ("events.source.sector_accuracy", ev.source_sector.value),
+                ("events.target.sector_accuracy", ev.target_sector.value),
                 ("events.quad_accuracy", ev.quad.value),
                 ("events.factuality_accuracy", ev.factuality.value),
             ]
