@@ -3,8 +3,9 @@
     python bench/throughput.py [--corpus ../shared/corpus/bbc.jsonl] [-n 300]
 
 Each mode runs in its own child process so that peak RSS is each mode's own. Model loading
-is timed separately from processing. Prints articles/s, words/s, peak RSS and the ratio
-pipeline/spaCy-alone (time), which is what later changes are judged by.
+is timed separately from processing. Prints articles/s, words/s, peak RSS, the ratio
+pipeline/spaCy-alone (time), which is what later changes are judged by, and the time of each
+pipeline stage as a share of spaCy-alone time (parse includes eventscope's boundary component).
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ def run_mode(mode: str, corpus: Path, n: int, model: str) -> dict:
                 events += len(result.events)
     done = time.perf_counter()
     seconds = done - loaded
+    stages = {} if mode == "spacy" else dict(pipeline.stage_seconds)
     return {
+        "stage_seconds": {k: round(v, 2) for k, v in stages.items()},
         "mode": mode,
         "articles": len(records),
         "words": words,
@@ -117,6 +120,11 @@ def main() -> int:
               f"{r['articles_per_s']:>8}{r['words_per_s']:>9}{r['peak_rss_mb']:>9}"
               f"{r['events']:>8}")  # fmt: skip
     ratio = results["pipeline"]["seconds"] / results["spacy"]["seconds"]
+    spacy_seconds = results["spacy"]["seconds"]
+    stages = results["pipeline"]["stage_seconds"]
+    print("pipeline stages, seconds and share of spaCy-alone time: " + ", ".join(
+        f"{stage} {sec:.2f} ({sec / spacy_seconds:.0%})" for stage, sec in stages.items()
+    ))  # fmt: skip
     print(f"pipeline/spaCy-alone time ratio: {ratio:.2f} "
           f"(throughput {1 / ratio:.0%} of spaCy alone)")  # fmt: skip
     print(json.dumps({"ratio": round(ratio, 3), **{k: v for k, v in results.items()}}))

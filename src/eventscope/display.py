@@ -70,34 +70,30 @@ def _evidence(event: Event, sentence_start: int) -> Text:
     return text
 
 
-def _events_table(*, title: str, with_article: bool = False) -> Table:
+def _events_table(*, title: str) -> Table:
     table = Table(title=title, title_justify="left", show_lines=True, expand=True)
-    columns = [("article", 2)] if with_article else []
-    columns += [("event", 2), ("source", 3), ("target", 3), ("date", 2), ("place", 2)]
-    for column, ratio in [*columns, ("evidence", 8)]:
-        if column == "date":  # "2018-05-30" must stay whole to be read
-            table.add_column(column, min_width=10, no_wrap=True)
-        else:
-            table.add_column(column, ratio=ratio, overflow="fold")
+    # Four columns, so that an 80-column terminal still shows whole words.
+    table.add_column("event", min_width=14, no_wrap=True)
+    table.add_column("who -> whom", ratio=3, overflow="fold")
+    table.add_column("when, where", width=13, overflow="fold")
+    table.add_column("evidence", ratio=6, overflow="fold")
     return table
 
 
 def _event_cells(event: Event, sentence_start: int) -> tuple[str | Text, ...]:
     kind = event.type + (f"\n({event.factuality})" if event.factuality != "asserted" else "")
-    date = event.date.value if event.date else ""
+    roles = _actors(event.source) or "?"
+    if event.target:
+        roles += "\n-> " + _actors(event.target)
+    when = event.date.value if event.date else ""
     if event.date and event.date.source == "published":
-        date += "\n(published)"
-    place = event.location.name if event.location else ""
-    if event.location and event.location.country:
-        place += f" [{event.location.country}]"
-    return (
-        kind,
-        _actors(event.source),
-        _actors(event.target),
-        date,
-        place,
-        _evidence(event, sentence_start),
-    )
+        when += "\n(published)"
+    if event.location:
+        place = event.location.name
+        if event.location.country:
+            place += f" [{event.location.country}]"
+        when += "\n" + place
+    return (kind, roles, when, _evidence(event, sentence_start))
 
 
 def event_table(extraction: Extraction) -> Table:
@@ -197,7 +193,7 @@ def writer(fmt: str, console: Console) -> Callable[[Result], None]:
 
 
 def print_database(db: Path, console: Console) -> None:
-    """A summary of what a database holds, then its events with their evidence."""
+    """A summary of what a database holds, then each article's events with their evidence."""
     from eventscope.store import Store
 
     with Store(db, read_only=True) as store:
@@ -207,10 +203,18 @@ def print_database(db: Path, console: Console) -> None:
             (row["article_id"], row["idx"]): row["start"]
             for row in store.query("SELECT article_id, idx, start FROM sentences")
         }
+        articles = store.query("SELECT id, title, published FROM articles ORDER BY id")
     summary = ", ".join(f"{n} {table}" for table, n in counts.items() if table != "meta")
     console.print(f"database {db}: {summary}", highlight=False)
-    table = _events_table(title=f"{len(events)} events", with_article=True)
+    by_article: dict[str, list[Event]] = {}
     for event in events:
-        start = starts.get((event.article_id, event.sentence), 0)
-        table.add_row(event.article_id, *_event_cells(event, start))
-    console.print(table)
+        by_article.setdefault(event.article_id, []).append(event)
+    for article in articles:
+        found = by_article.get(article["id"], [])
+        published = article["published"].isoformat() if article["published"] else "no date"
+        name = article["title"] or article["id"]
+        table = _events_table(title=f"{name}  ({published}, {len(found)} events)")
+        for event in found:
+            start = starts.get((event.article_id, event.sentence), 0)
+            table.add_row(*_event_cells(event, start))
+        console.print(table)

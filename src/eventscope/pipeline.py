@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,13 @@ class Pipeline:
     def __init__(self, settings: Settings | None = None, *, nlp: Language | None = None) -> None:
         self.settings = settings or load_settings()
         self._nlp = nlp
+        # Seconds spent in each stage since this pipeline was made (for bench/throughput.py).
+        self.stage_seconds: dict[str, float] = {}
+
+    def _timed(self, stage: str, started: float) -> float:
+        now = time.perf_counter()
+        self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + now - started
+        return now
 
     @property
     def nlp(self) -> Language:
@@ -82,7 +90,9 @@ class Pipeline:
 
     def _parse_batch(self, articles: list[Article]) -> dict[str, Doc | Failure]:
         try:
+            started = time.perf_counter()
             docs = list(self.nlp.pipe(a.text for a in articles))
+            self._timed("parse", started)
             return {a.id: d for a, d in zip(articles, docs, strict=True)}
         except Exception:  # noqa: BLE001 - find which document broke the batch
             parsed: dict[str, Doc | Failure] = {}
@@ -97,12 +107,19 @@ class Pipeline:
         if doc is None:
             doc = self.nlp(article.text)
         published = article.published
+        clock = time.perf_counter()
         sentences = split_sentences(article, doc)
+        clock = self._timed("sentences", clock)
         actors = find_actors(doc, sentences, published=published)
+        clock = self._timed("actors", clock)
         events = find_events(doc, sentences, actors, article_id=article.id)
+        clock = self._timed("events", clock)
         places = find_places(doc, sentences)
+        clock = self._timed("places", clock)
         dates = date_stage.find_dates(doc, sentences, published=published)
+        clock = self._timed("dates", clock)
         quotes = quote_stage.find_quotes(doc, sentences, actors)
+        clock = self._timed("quotes", clock)
         thresholds = self.settings.thresholds
         coded = []
         for event in events:
@@ -115,6 +132,7 @@ class Pipeline:
             coded.append(
                 dataclasses.replace(event, location=place, date=date, versions=self.versions)
             )
+        self._timed("attach", clock)
         return Extraction(
             article=article,
             sentences=sentences,

@@ -212,3 +212,22 @@ def test_missing_model_is_one_clear_message(runner: CliRunner, inbox: Path) -> N
     result = runner.invoke(app, ["extract", str(inbox), "--model", "no_such_model_xyz"])
     assert result.exit_code == 2
     assert "no_such_model_xyz" in result.stderr and "install" in result.stderr
+
+
+def test_the_readme_example_is_what_extract_prints(runner: CliRunner) -> None:
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ eventscope extract examples/syria.txt --published 2018-05-31\n")[1]
+    block = block.split("```")[0]
+    result = runner.invoke(
+        app,
+        ["extract", str(root / "examples" / "syria.txt"), "--published", "2018-05-31"],
+        env={"COLUMNS": "100"},
+    )
+    assert result.exit_code == 0, result.output
+
+    def first_cells(table: str) -> list[str]:
+        return [line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│")]
+
+    assert first_cells(result.stdout) == first_cells(block)
+    assert "2018-05-30" in result.stdout and "Deir ez-Zor" in result.stdout

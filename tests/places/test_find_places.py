@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import math
 
-import pytest
-
 from eventscope.places import Gazetteer, find_places
-from eventscope.places.build import ensure_index
 from eventscope.records import Place, Sentence
 
 
-@pytest.fixture(scope="session")
-def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
-    folder = tmp_path_factory.getbasetemp() / "places-gazetteer"
-    return Gazetteer(ensure_index(folder, cities="cities15000"))
-
-
 def sentences_of(doc) -> tuple[Sentence, ...]:  # type: ignore[no-untyped-def]
-    return tuple(
-        Sentence(index=i, start=s.start_char, end=s.end_char, text=s.text)
-        for i, s in enumerate(doc.sents)
-    )
+    return tuple(Sentence(i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents))
 
 
 def places_in(nlp, gazetteer: Gazetteer, text: str) -> tuple[Place, ...]:  # type: ignore[no-untyped-def]
