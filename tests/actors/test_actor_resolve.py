@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from eventscope.actors import build_tables, resolve_phrase
 from eventscope.actors.matching import Word, match_names
 from eventscope.actors.resolve import pick_entry
@@ -136,3 +138,18 @@ def test_injected_tables_are_used() -> None:
         "REB",
     )
     assert resolve_phrase("ZF") is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "country", "sector"),
+    [
+        ("more than 100 Liberians", "LBR", "CVL"),  # a nationality's people: civilians
+        ("Syrian officers", "SYR", "MIL"),
+        ("Kenyan police officers", "KEN", "COP"),  # the stronger word decides
+        ("illegal Mexican immigrants", "MEX", "CVL"),
+        ("the biggest Cambodian refugee camp", "KHM", "REF"),
+    ],
+)
+def test_people_and_places_of_a_nationality(phrase: str, country: str, sector: str) -> None:
+    actor = resolve_phrase(phrase)
+    assert (actor.country, actor.sector) == (country, sector), actor.rule

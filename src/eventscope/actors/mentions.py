@@ -27,6 +27,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from eventscope.actors.coref import (
+    Antecedent,
+    acronym_at,
+    description_antecedent,
+    initials,
+    is_person_pronoun,
+    pronoun_antecedent,
+)
 from eventscope.actors.matching import HYPHENS, NameMatch, TermMatch, Word, match_terms
 from eventscope.actors.resolve import (
     PLACE_TABLES,
@@ -35,9 +43,16 @@ from eventscope.actors.resolve import (
     Resolution,
     pick_entry,
     resolve_words,
+    strip_determiner,
     usable_names,
 )
-from eventscope.actors.tables import SPECIAL_COUNTRY_CODES, ActorTables, load_tables, name_key
+from eventscope.actors.tables import (
+    SPECIAL_COUNTRY_CODES,
+    ActorTables,
+    NameEntry,
+    load_tables,
+    name_key,
+)
 from eventscope.records import Actor, Sentence, Span
 
 if TYPE_CHECKING:  # spaCy is only needed by whoever made the Doc
@@ -144,6 +159,7 @@ class _Finder:
         self.ents = list(doc.ents)
         self.ent_starts = [ent.start for ent in self.ents]
         self.aliases: dict[str, DocAlias] = {}
+        self.people: list[Antecedent] = []  # persons resolved so far, for coreference
         self.ent_of: dict[int, tuple[int, int]] = {
             i: (ent.start, ent.end) for ent in self.ents for i in range(ent.start, ent.end)
         }
@@ -176,8 +192,9 @@ class _Finder:
             if word.ent in SKIP_ENTS:
                 continue
             for j in (i + 2, i + 1):
-                key = name_key("".join(w.text for w in words[i:j]))
-                if j <= sent.end and key in self.aliases:
+                text = "".join(w.text for w in words[i:j])
+                alias = self.aliases.get(name_key(text))
+                if j <= sent.end and alias is not None and (text.isupper() or not alias.upper):
                     out.append((i, j))
                     break
         return out
@@ -203,6 +220,10 @@ class _Finder:
         for start, end in self._alias_runs(sent, name_tokens):
             actorish.update(range(start, end))
             seeds.append(_root(doc, start, end))
+        for i in range(sent.start, sent.end):
+            if is_person_pronoun(doc[i]):
+                actorish.add(i)
+                seeds.append(i)
         term_roots: set[int] = set()
         for t in sent.terms:
             if t.term.strength == "override":
@@ -385,9 +406,15 @@ class _Finder:
                 # A coordinated nationality takes the sector of the noun it shares.
                 noun = self.resolution(_Mention(m.split_of, m.split_of, m.split_of))
                 hints = Hints(sector=noun.sector, sector_rule=noun.rule.split("+")[0])
-            res = self.resolution(m, hints)
+            if is_person_pronoun(doc[m.head]) and m.lo == m.hi:
+                res = self._pronoun(m, sent)
+            else:
+                res = self._corefer(m, self.resolution(m, hints), sent)
             resolved[m.head] = (m, res)
             self._register(res)
+            self._register_acronym(m, res, sent)
+            if res.kind == "person" and res.resolved:
+                self._remember(m, res, sent)
         for head, (m, res) in list(resolved.items()):
             patched = self._borrow(m, res, resolved)
             if patched is not res:
@@ -483,6 +510,85 @@ class _Finder:
             if tok.ent_type_ == "NORP" and tok.dep_ == "amod":
                 return False
         return True
+
+    # -- coreference -----------------------------------------------------------------
+
+    def _remember(self, m: _Mention, res: Resolution, sent: _Sentence) -> None:
+        doc = self.doc
+        said = frozenset(t.lemma_.lower() for t in doc[m.lo : m.hi + 1])
+        offices = frozenset(
+            word
+            for entry in self._person_entries(res)
+            for word in entry.office.lower().replace("-", " ").split()
+        )
+        subject = doc[m.head].dep_ in ("nsubj", "nsubjpass")
+        self.people.append(Antecedent(m.head, sent.index, subject, res, said, offices))
+
+    def _person_entries(self, res: Resolution) -> tuple[NameEntry, ...]:
+        if res.person_entry is None:
+            return ()
+        aliases = self.tables.names.get(name_key(res.person_entry), ())
+        return tuple(
+            e for a in aliases for e in a.entries if e.table == "leaders" and e.name == res.name
+        )
+
+    def _pronoun(self, m: _Mention, sent: _Sentence) -> Resolution:
+        """ "he said", "his forces": the person the pronoun stands for, or nothing."""
+        tok = self.doc[m.head]
+        found = pronoun_antecedent(tok, sent.index, self.people)
+        if found is None:
+            return Resolution(tok.text, "other", None, None, None, "", resolved=False)
+        res = found.resolution
+        return dataclasses.replace(
+            res, rule=f"coref:{tok.lower_}->{res.name}", person_name=None, person_entry=None
+        )
+
+    def _corefer(self, m: _Mention, res: Resolution, sent: _Sentence) -> Resolution:
+        """A description of a person named earlier ("the Syrian leader"), or a role owned by
+        one ("his forces"): the person, or the role with the person's country."""
+        if res.kind != "role" or not self.people:
+            return res
+        doc = self.doc
+        head = doc[m.head]
+        found = description_antecedent(head, doc[m.lo].lower_, res, self.people)
+        if found is not None:
+            person = found.resolution
+            text = doc[m.lo : m.hi + 1].text
+            return dataclasses.replace(
+                person,
+                sector=person.sector or res.sector,
+                rule=f"coref:{text}->{person.name}",
+                person_name=None,
+                person_entry=None,
+            )
+        owner = next((c for c in head.children if c.dep_ == "poss"), None)
+        if res.country is None and owner is not None and is_person_pronoun(owner):
+            found = pronoun_antecedent(owner, sent.index, self.people)
+            if found is not None and found.resolution.country:
+                rule = f"{res.rule}+coref:{owner.lower_}->{found.resolution.name}"
+                return dataclasses.replace(res, country=found.resolution.country, rule=rule)
+        return res
+
+    def _register_acronym(self, m: _Mention, res: Resolution, sent: _Sentence) -> None:
+        """ "Syrian Democratic Forces (SDF)": the acronym stands for the name from here on;
+        so do the initials of an organisation's name, written in capitals."""
+        doc = self.doc
+        words = [t for t in doc[m.lo : m.hi + 1] if t.is_alpha and not t.is_stop]
+        named = bool(words) and all(t.text[:1].isupper() for t in words)  # "Tigray Defence Forces"
+        if res.kind not in ("org", "group", "other", "role") or not named:
+            return
+        if not res.resolved and res.kind != "org":  # an organisation spaCy alone found counts
+            return
+        text = strip_determiner(doc[m.lo : m.hi + 1].text)
+        name = res.name if res.kind in ("org", "group") else text
+        alias = DocAlias(name, res.kind, res.country, res.sector, res.entity_id,
+                         name_key(text), upper=True)  # fmt: skip
+        acronym = acronym_at(doc[m.hi + 1 : min(m.hi + 4, sent.end)])
+        if acronym is not None:
+            self.aliases[name_key(acronym)] = alias
+        spelled = initials(res.name if res.kind in ("org", "group") else text)
+        if spelled is not None and name_key(spelled) not in self.aliases:
+            self.aliases[name_key(spelled)] = alias
 
     def _register(self, res: Resolution) -> None:
         """Make a person's surname, and their table aliases, stand for them later on."""

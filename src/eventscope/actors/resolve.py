@@ -66,6 +66,7 @@ class DocAlias:
     sector: str | None
     entity_id: str | None
     full_key: str
+    upper: bool = False  # an acronym: matches only text written in capitals ("SDF")
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +208,11 @@ def _name_run(words: Sequence[Word], head: int, blocked: set[int]) -> tuple[int,
         lo -= 1
     while hi + 1 < len(words) and ok(hi + 1):
         hi += 1
-    while lo < hi and (words[lo].text in HYPHENS or not words[lo].text[:1].isupper()):
+    while lo < hi and (
+        words[lo].text in HYPHENS
+        or not words[lo].text[:1].isupper()
+        or words[lo].lower in DETERMINERS  # "The SDF" at the start of a sentence
+    ):
         lo += 1
     return lo, hi + 1
 
@@ -216,7 +221,7 @@ def _text(words: Sequence[Word], start: int, end: int, spaces: Sequence[str]) ->
     return "".join(words[k].text + (spaces[k] if k < end - 1 else "") for k in range(start, end))
 
 
-def _strip_det(text: str) -> str:
+def strip_determiner(text: str) -> str:
     first, _, rest = text.partition(" ")
     return rest if first.lower() in DETERMINERS and rest else text
 
@@ -363,7 +368,7 @@ def _from_entry(
     out.rule_head = f"table:{entry.table}:{shown}" + ("" if status == "current" else f"@{status}")
     if entry.office == AMBIGUOUS:
         # Several people fit: keep what they share, name the mention as written.
-        out.name = run_text or _strip_det(_text(ev.words, 0, len(ev.words), ev.spaces))
+        out.name = run_text or strip_determiner(_text(ev.words, 0, len(ev.words), ev.spaces))
         out.rule_head = f"table:{entry.table}:ambiguous:{entry.name}"
     elif entry.table == "leaders":
         out.person_entry = entry.name
@@ -379,6 +384,9 @@ def _from_entry(
         out.sector = entry.sector
     elif hints.sector:  # a nationality sharing a noun ("Polish and Czech officials")
         out.sector, out.rule_sector = hints.sector, hints.sector_rule
+    elif entry.table == "demonyms" and entry.plural:
+        # "Palestinians", "168 Liberians": a nationality's people, civilians as PLOVER codes them.
+        out.sector, out.rule_sector = "CVL", f"people:{shown}"
 
 
 def _phrase_sector(
@@ -405,6 +413,29 @@ def _phrase_sector(
         if found[0]:
             return found
     return None, ""
+
+
+def _alias_modifier(
+    out: _Outcome,
+    ev: _Evidence,
+    run: tuple[int, int] | None,
+    doc_aliases: Mapping[str, DocAlias],
+) -> None:
+    """Country (and, failing all else, sector) from a name the article introduced, used as
+    a modifier: "SDF fighters", "Haftar's forces"."""
+    words = ev.words
+    for k, word in enumerate(words):
+        if run is not None and run[0] <= k < run[1]:
+            continue
+        if k == ev.head or not word.text[:1].isupper():
+            continue
+        alias = doc_aliases.get(name_key(word.text))
+        if alias is None or alias.country is None or (alias.upper and not word.text.isupper()):
+            continue
+        out.country, out.rule_country = alias.country, f"alias:{alias.name}"
+        if out.sector is None and alias.sector:
+            out.sector, out.rule_sector = alias.sector, f"alias:{alias.name}"
+        return
 
 
 def resolve_words(
@@ -439,7 +470,9 @@ def resolve_words(
     run_text = _text(words, run[0], run[1], spaces) if run else ""
     run_key = name_key(run_text)
     alias = doc_aliases.get(run_key) if doc_aliases and run else None
-    if alias is not None and alias.full_key == run_key:
+    if alias is not None and (
+        alias.full_key == run_key or (alias.upper and not run_text.isupper())
+    ):
         alias = None  # the full name itself: the tables decide, as the first time
 
     # 1. Who the head is: an in-article alias, or a table entry picked by year.
@@ -468,12 +501,14 @@ def resolve_words(
     # 3. Country from the phrase, then from the caller's hints.
     if out.country is None:
         out.country, out.rule_country = _modifier_country(ev, year)
+        if out.country is None and doc_aliases:
+            _alias_modifier(out, ev, run, doc_aliases)
         if out.country is None and hints.country:
             out.country, out.rule_country = hints.country, hints.country_rule
 
     # 4. Name and kind when no table or alias named the head.
     if not out.name:
-        text = _strip_det(_text(words, 0, len(words), spaces))
+        text = strip_determiner(_text(words, 0, len(words), spaces))
         if person_head and run:
             out.name, out.kind = run_text, "person"
         elif ev.head_term is not None:

@@ -41,15 +41,28 @@ class ActorIndex:
     def __init__(self, doc: Doc, actors: Iterable[Actor]) -> None:
         self.doc = doc
         self._by_token: dict[int, list[Actor]] = {}
-        for actor in actors:
+        self._named: dict[int, Actor] = {}  # a pronoun's antecedent named in its sentence
+        earlier: list[Actor] = []
+        for actor in sorted(actors, key=lambda a: a.span.start):
             span = doc.char_span(actor.span.start, actor.span.end, alignment_mode="expand")
             if span is None:
                 continue
             for token in span:
                 self._by_token.setdefault(token.i, []).append(actor)
+            if _is_pronoun_coref(actor):
+                named = [
+                    a for a in earlier if a.sentence == actor.sentence and a.name == actor.name
+                ]
+                if named:
+                    self._named[span[0].i] = named[-1]
+            else:
+                earlier.append(actor)
 
     def at(self, token: Token) -> Actor | None:
-        """The longest actor mention covering ``token``."""
+        """The longest actor mention covering ``token``; for "X said HE would ...", X's
+        mention, which names them."""
+        if token.i in self._named:
+            return self._named[token.i]
         found = self._by_token.get(token.i)
         if not found:
             return None
@@ -81,8 +94,8 @@ class ActorIndex:
         ]
         for owner in owners:
             actor = self.at(owner)
-            if actor is None or actor is direct:
-                continue
+            if actor is None or actor is direct or owner.lower_ in PRONOUNS:
+                continue  # "his forces" is resolved by the actor stage, "his home" is no actor
             if direct is not None and not actor.country:
                 continue
             return self._widen(actor, head, direct)
@@ -97,6 +110,10 @@ class ActorIndex:
         text = self.doc.text[start:end]
         sector = direct.sector if direct is not None and direct.sector else owner.sector
         return dataclasses.replace(owner, span=Span(start, end, text), sector=sector)
+
+
+def _is_pronoun_coref(actor: Actor) -> bool:
+    return actor.rule.startswith("coref:") and actor.span.text.lower() in PRONOUNS
 
 
 def _children(token: Token, *deps: str) -> list[Token]:
