@@ -66,6 +66,7 @@ def event_record(event: Event) -> dict[str, Any]:
         "cameo": event.cameo,
         "score": event.score,
         "factuality": event.factuality,
+        "acled": event.acled,
         "trigger": span_record(event.trigger),
         "source": [actor_record(a) for a in event.source],
         "target": [actor_record(a) for a in event.target],

@@ -208,6 +208,26 @@ def test_newer_schema_is_refused(db_path: Path) -> None:
         Store(db_path)
 
 
+def test_older_schema_is_migrated_in_place_keeping_stored_work(db_path: Path) -> None:
+    with Store(db_path) as store:
+        store.write(make_extraction("art-1", "news/one.txt"))
+    # Make the file what schema 1 wrote: no acled column, version 1.
+    con = duckdb.connect(str(db_path))
+    con.execute("ALTER TABLE events DROP COLUMN acled")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError, match="open it once for writing"):
+        Store(db_path, read_only=True)
+    with Store(db_path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert [e.acled for e in store.events()] == [None, None]
+        labelled = dataclasses.replace(make_extraction("art-2", "news/two.txt"))
+        event = dataclasses.replace(labelled.events[0], acled="ARMED_CLASH")
+        store.write(dataclasses.replace(labelled, events=(event, labelled.events[1])))
+        assert [e.acled for e in store.events(article_id="art-2")] == ["ARMED_CLASH", None]
+        assert len(store.events()) == 4
+
+
 def test_read_only(db_path: Path) -> None:
     with pytest.raises(StoreError, match="does not exist"):
         Store(db_path, read_only=True)

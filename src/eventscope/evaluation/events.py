@@ -20,7 +20,7 @@ counted again as a wrong country.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from eventscope.evaluation.scores import (
@@ -289,19 +289,63 @@ def document_quad(predicted: Mapping[str, Any]) -> str:
     return next((q for q in quads if q != NEUTRAL), NEUTRAL)
 
 
-def score_doc_quad(pairs: Sequence[Pair]) -> LabelScores | None:
-    """Document quad accuracy where gold has ``labels.quad``; ``None`` when no gold does."""
+# When a document's events carry several ACLED labels, the most frequent wins; ties go to the
+# graver category, in this order.
+ACLED_PRECEDENCE = (
+    "CHEMICAL_WEAPON", "SUICIDE_BOMB", "AIR_STRIKE", "SHELLING_ARTILLERY_MISSILE_ATTACK",
+    "REMOTE_EXPLOSIVE_LANDMINE_IED", "ARMED_CLASH", "SEXUAL_VIOLENCE",
+    "ABDUCTION_FORCED_DISAPPEARANCE", "ATTACK", "VIOLENT_DEMONSTRATION",
+    "PROTEST_WITH_INTERVENTION", "PEACEFUL_PROTEST", "LOOTING_PROPERTY_DESTRUCTION", "ARRESTS",
+    "AGREEMENT",
+)  # fmt: skip
+NO_ACLED = "NONE"
+
+
+def document_acled(predicted: Mapping[str, Any]) -> str:
+    """The document ACLED label a prediction implies: ``labels.acled`` when given, else the
+    most frequent ACLED label among its events (ties to the graver), else NONE."""
+    labels = predicted.get("labels")
+    if isinstance(labels, Mapping) and isinstance(labels.get("acled"), str) and labels["acled"]:
+        return labels["acled"].strip().upper()
+    found = Counter(
+        str(e["acled"]).strip().upper()
+        for e in mappings(as_list(predicted.get("events")))
+        if isinstance(e.get("acled"), str) and e["acled"].strip()
+    )
+    if not found:
+        return NO_ACLED
+
+    def rank(label: str) -> tuple[int, int]:
+        grave = ACLED_PRECEDENCE.index(label) if label in ACLED_PRECEDENCE else 99
+        return -found[label], grave
+
+    return min(found, key=rank)
+
+
+def _score_doc_label(
+    pairs: Sequence[Pair], key: str, guess_of: Callable[[Mapping[str, Any]], str]
+) -> LabelScores | None:
     accuracy = Accuracy()
     confusions: Counter[tuple[str, str]] = Counter()
     for gold, pred in pairs:
         labels = gold.get("labels")
-        if not isinstance(labels, Mapping) or not isinstance(labels.get("quad"), str):
+        if not isinstance(labels, Mapping) or not isinstance(labels.get(key), str):
             continue
-        guess = document_quad(pred)
-        ok = guess in label_options(labels["quad"])
+        guess = guess_of(pred)
+        ok = guess in label_options(labels[key].upper())
         accuracy += Accuracy(int(ok), 1)
         if not ok:
-            confusions[(labels["quad"], guess)] += 1
+            confusions[(labels[key], guess)] += 1
     if not accuracy.total:
         return None
     return LabelScores(accuracy=accuracy, confusions=top_confusions(confusions))
+
+
+def score_doc_quad(pairs: Sequence[Pair]) -> LabelScores | None:
+    """Document quad accuracy where gold has ``labels.quad``; ``None`` when no gold does."""
+    return _score_doc_label(pairs, "quad", document_quad)
+
+
+def score_doc_acled(pairs: Sequence[Pair]) -> LabelScores | None:
+    """Document ACLED-label accuracy where gold has ``labels.acled``; ``None`` otherwise."""
+    return _score_doc_label(pairs, "acled", document_acled)

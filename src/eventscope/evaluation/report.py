@@ -68,6 +68,10 @@ def format_report(report: Report) -> str:
         lines.append("  document quad")
         lines.append(_acc_line("accuracy", report.doc_quad.accuracy))
         lines.append(_confusion_line(report.doc_quad.confusions) or "")
+    if report.doc_acled is not None:
+        lines.append("  document ACLED label")
+        lines.append(_acc_line("accuracy", report.doc_acled.accuracy))
+        lines.append(_confusion_line(report.doc_acled.confusions) or "")
     if report.places is not None:
         pl = report.places
         lines.append(f"  places ({pl.records} records)")

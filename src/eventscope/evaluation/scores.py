@@ -215,6 +215,7 @@ class Report:
     missing: int  # gold records with no predicted record of the same id
     events: EventScores | None = None
     doc_quad: LabelScores | None = None
+    doc_acled: LabelScores | None = None
     places: PlaceScores | None = None
     quotes: QuoteScores | None = None
     classification: ClassificationScores | None = None
@@ -240,6 +241,8 @@ class Report:
             ]
         if self.doc_quad is not None:
             pairs.append(("doc_quad.accuracy", self.doc_quad.accuracy.value))
+        if self.doc_acled is not None:
+            pairs.append(("doc_acled.accuracy", self.doc_acled.accuracy.value))
         if self.places is not None:
             pairs += _prf("places", self.places.spans)
             pairs += [
@@ -258,7 +261,7 @@ class Report:
         return {name: round(value, 4) for name, value in pairs if value is not None}
 
     def to_dict(self) -> dict[str, Any]:
-        parts = ("events", "doc_quad", "places", "quotes", "classification")
+        parts = ("events", "doc_quad", "doc_acled", "places", "quotes", "classification")
         data: dict[str, Any] = {
             "name": self.name,
             "mode": self.mode,

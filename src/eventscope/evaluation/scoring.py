@@ -16,7 +16,7 @@ from typing import Any
 
 from eventscope.errors import InputError
 from eventscope.evaluation.classification import score_types
-from eventscope.evaluation.events import score_doc_quad, score_events
+from eventscope.evaluation.events import score_doc_acled, score_doc_quad, score_events
 from eventscope.evaluation.places import score_places
 from eventscope.evaluation.quotes import score_quotes
 from eventscope.evaluation.scores import Mode, Report
@@ -92,6 +92,7 @@ def score_records(
         missing=missing,
         events=score_events(pairs),
         doc_quad=score_doc_quad(pairs),
+        doc_acled=score_doc_acled(pairs),
         places=score_places(pairs),
         quotes=score_quotes(pairs),
     )

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from eventscope.events.acled import with_acled
 from eventscope.events.factuality import factuality_cue
 from eventscope.events.lexicon import Lexicon, ObjectRule, load_lexicon
 from eventscope.events.roles import (
@@ -452,4 +453,4 @@ def find_events(
         if span is None or len(span) == 0:
             continue
         events.extend(code_sentence(span, sentence, index, article_id=article_id, lexicon=lex))
-    return tuple(events)
+    return with_acled(events)

@@ -34,6 +34,7 @@ from eventscope.store.schema import (
     EVENT_ACTORS,
     EVENTS,
     META,
+    MIGRATIONS,
     PLACES,
     QUOTES,
     SCHEMA_VERSION,
@@ -234,10 +235,28 @@ class Store:
                 f"eventscope ({SCHEMA_VERSION}); upgrade eventscope to open it"
             )
         if version < SCHEMA_VERSION:
-            raise StoreError(
-                f"database {self.path} has schema version {version} and needs migrating "
-                f"to {SCHEMA_VERSION}"
+            if self.read_only:
+                raise StoreError(
+                    f"database {self.path} has schema version {version}; open it once for "
+                    f"writing (eventscope ingest) to migrate it to {SCHEMA_VERSION}"
+                )
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        """Bring a file from an older schema up to date in one transaction."""
+        con = self._connection
+        con.begin()
+        try:
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for table, column, kind in MIGRATIONS.get(step, ()):
+                    con.execute(f"ALTER TABLE {table} ADD COLUMN {quote(column)} {kind}")
+            con.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
             )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
 
     def _create_schema(self) -> None:
         con = self._connection

@@ -111,6 +111,7 @@ def event_row(event: Event) -> Row:
         event.rule,
         event.confidence,
         dict(event.versions),
+        event.acled,
     )
 
 
@@ -250,4 +251,5 @@ def event_from_row(row: Mapping[str, Any], actors: Sequence[Mapping[str, Any]] =
         rule=row["rule"] or "",
         confidence=row["confidence"] or 0.0,
         versions=cast(dict[str, str], dict(row["versions"] or {})),
+        acled=row.get("acled"),
     )

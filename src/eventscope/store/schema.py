@@ -14,7 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Bump when a table changes shape; the store refuses files written by a newer schema.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Columns added since version 1, by the version that added them: opening an older file adds
+# them (ALTER TABLE ... ADD COLUMN), so stored work is kept; old rows hold NULL there.
+MIGRATIONS: dict[int, tuple[tuple[str, str, str], ...]] = {
+    2: (("events", "acled", "VARCHAR"),),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +148,8 @@ EVENTS = Table(
         ("rule", "VARCHAR"),
         ("confidence", "DOUBLE"),
         ("versions", "MAP(VARCHAR, VARCHAR)"),
+        # Added in schema 2, so last: the ACLED sub-event code derived from the coding.
+        ("acled", "VARCHAR"),
     ),
 )
 
