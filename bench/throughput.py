@@ -59,10 +59,9 @@ def run_mode(mode: str, corpus: Path, n: int, model: str) -> dict:
 
         pipeline = Pipeline(load_settings().replace(model=model))
         pipeline.nlp  # noqa: B018 - load the model before the clock starts
-        from eventscope.actors import load_tables
         from eventscope.places import load_gazetteer
 
-        load_tables()
+        pipeline.actor_tables  # noqa: B018 - the shipped tables and settings.actors_file, if any
         load_gazetteer()
         loaded = time.perf_counter()
         articles = [

@@ -45,6 +45,12 @@ ModelOption = Annotated[
     str | None,
     typer.Option("--model", help="spaCy pipeline to use (package name or folder)."),
 ]
+ActorsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--actors", help="Your own actors file (.csv, .tsv, .yaml), over the setting actors_file."
+    ),
+]
 
 
 class OutputFormat(StrEnum):
@@ -74,9 +80,11 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def _settings(config: Path | None, **flags: Any) -> Settings:
+def _settings(config: Path | None, *, actors: Path | None = None, **flags: Any) -> Settings:
+    # A relative --actors is relative to the current folder, whatever folder runs later.
+    actors_file = str(actors.absolute()) if actors is not None else None
     with _errors():
-        return load_settings(config).replace(**flags)
+        return load_settings(config).replace(actors_file=actors_file, **flags)
 
 
 def _version(value: bool) -> None:
@@ -114,6 +122,7 @@ def extract(
     ] = None,
     config: ConfigOption = None,
     model: ModelOption = None,
+    actors: ActorsOption = None,
 ) -> None:
     """Code articles and print their events; nothing is stored.
 
@@ -123,7 +132,7 @@ def extract(
     from eventscope.ingest import read_documents
     from eventscope.pipeline import Pipeline
 
-    settings = _settings(config, model=model)
+    settings = _settings(config, actors=actors, model=model)
     failed = 0
     with _errors():
         pipeline = Pipeline(settings)
@@ -151,12 +160,13 @@ def ingest(
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB file to write.")] = None,
     config: ConfigOption = None,
     model: ModelOption = None,
+    actors: ActorsOption = None,
 ) -> None:
     """Code articles into the database; already stored articles are skipped, failures recorded.
 
     Re-running on the same input is safe: nothing is duplicated.
     """
-    settings = _settings(config, model=model, database=str(db) if db else None)
+    settings = _settings(config, actors=actors, model=model, database=str(db) if db else None)
     with _errors():
         summary = _ingest_with_progress(paths, settings)
     out.print(summary.describe())
@@ -195,13 +205,14 @@ def evaluate(
     ] = EvalMode.extract,
     config: ConfigOption = None,
     model: ModelOption = None,
+    actors: ActorsOption = None,
 ) -> None:
     """Score eventscope against gold files: events, actors, places, quotes (P/R/F1)."""
     from eventscope import api
     from eventscope.evaluation import evaluate_file, format_report
     from eventscope.pipeline import Pipeline
 
-    settings = _settings(config, model=model)
+    settings = _settings(config, actors=actors, model=model)
     results = {}
     with _errors():
         pipeline = Pipeline(settings)
@@ -225,12 +236,13 @@ def classify(
     path: Annotated[Path, typer.Argument(help="JSONL records with events' source/target spans.")],
     config: ConfigOption = None,
     model: ModelOption = None,
+    actors: ActorsOption = None,
 ) -> None:
     """Classification mode: give each event's type from its sentence and its two actors."""
     from eventscope import api
     from eventscope.pipeline import Pipeline
 
-    settings = _settings(config, model=model)
+    settings = _settings(config, actors=actors, model=model)
     with _errors():
         records = _read_jsonl(path)
         for record in api.classify_records(records, pipeline=Pipeline(settings)):
@@ -253,6 +265,73 @@ def demo(
         summary = _ingest_with_progress([str(sample_path)], settings)
         out.print(summary.describe())
         report.print_database(db, out)
+
+
+actors_app = typer.Typer(
+    name="actors",
+    help="Actors: how a name resolves, and your own actors file (setting actors_file).",
+    no_args_is_help=True,
+)
+app.add_typer(actors_app)
+
+
+@actors_app.command()
+def lookup(
+    phrase: Annotated[str, typer.Argument(help='A phrase naming one actor, e.g. "Hamas".')],
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="Date of the text (YYYY-MM-DD): decides who held office."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    config: ConfigOption = None,
+    actors: ActorsOption = None,
+) -> None:
+    """How a phrase resolves, and why (exit code 1 when nothing is known).
+
+    Shows the name, kind, country and sector, each part of the rule in plain words, and
+    every table entry the phrase's words can mean (shipped or from your actors file).
+
+    Example: eventscope actors lookup "Russian Foreign Minister Sergei Lavrov" --date 2018-05-31
+    """
+    from eventscope import display as report
+    from eventscope.actors import load_tables
+    from eventscope.actors.lookup import lookup_phrase
+    from eventscope.ingest import parse_published
+
+    settings = _settings(config, actors=actors)
+    with _errors():
+        published = parse_published(date, document="--date") if date else None
+        found = lookup_phrase(
+            phrase, published=published, tables=load_tables(settings.actors_file or None)
+        )
+    if as_json:
+        out.print(
+            json.dumps(found.to_dict(), ensure_ascii=False),
+            highlight=False,
+            markup=False,
+            emoji=False,
+        )
+    else:
+        out.print(report.lookup_text(found), highlight=False, markup=False, emoji=False)
+    if found.actor is None:
+        raise typer.Exit(1)
+
+
+@actors_app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="An actors file: .csv, .tsv, .yaml or .yml.")],
+) -> None:
+    """Check an actors file: what it adds and overrides, or its first bad row (exit code 2).
+
+    Every row is checked; the first bad one is named with the file, the line and the reason.
+    """
+    from eventscope.actors import load_tables
+    from eventscope.actors.user import compare, read_actors_file
+
+    with _errors():
+        user = read_actors_file(file)
+        changes = compare(user, load_tables())
+    out.print(changes.describe(), highlight=False, markup=False, emoji=False)
 
 
 def _ingest_with_progress(paths: list[str], settings: Settings) -> Any:

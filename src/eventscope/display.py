@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from eventscope.actors.lookup import Candidate, Lookup, years
 from eventscope.ingest import parse_published
 from eventscope.output import extraction_record, failure_record
 from eventscope.records import Article, Event, Extraction, Failure, Quote
@@ -218,3 +219,59 @@ def print_database(db: Path, console: Console) -> None:
             start = starts.get((event.article_id, event.sentence), 0)
             table.add_row(*_event_cells(event, start))
         console.print(table)
+
+
+def lookup_text(lookup: Lookup) -> str:
+    """``eventscope actors lookup``: what a phrase resolved to, why, and the table entries
+    its words can mean."""
+    date = f"  ({lookup.published.isoformat()})" if lookup.published else "  (no date)"
+    lines = [f"{lookup.text}{date}"]
+    actor = lookup.actor
+    if actor is None:
+        lines.append("  not known: no table, title or rule says who this is")
+    else:
+        country = actor.country or "-"
+        if lookup.country_name and lookup.country_name != actor.country:
+            country += f" ({lookup.country_name})"
+        fields = [
+            ("name", actor.name), ("kind", actor.kind), ("country", country),
+            ("sector", actor.sector or "-"), ("entity id", actor.entity_id or "-"),
+            ("rule", actor.rule),
+        ]  # fmt: skip
+        lines += [f"  {label:<10} {value}" for label, value in fields]
+        lines += ["", "why"]
+        for part in lookup.parts:
+            lines += [f"  {part.part}", f"      {part.meaning}"]
+    if lookup.candidates:
+        lines += ["", "table entries its words can mean (* = the one used)"]
+        header = [
+            "",
+            "words",
+            "table",
+            "name",
+            "country",
+            "sector",
+            "office",
+            "years",
+            "id",
+            "from",
+        ]
+        lines += _aligned([header, *(_candidate_cells(c) for c in lookup.candidates)])
+    if lookup.user_file:
+        lines += ["", f"actors file: {lookup.user_file}"]
+    return "\n".join(lines)
+
+
+def _candidate_cells(candidate: Candidate) -> list[str]:
+    e = candidate.entry
+    source = e.source + (", in-article only" if e.doc_only else "")
+    return [
+        "*" if candidate.chosen else " ", candidate.surface, e.table, e.name, e.country or "-",
+        e.sector or "-", e.office or "-", years(e) or "-", e.entity_id or "-", source,
+    ]  # fmt: skip
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
+    return ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows]  # fmt: skip

@@ -30,3 +30,17 @@ class SettingsError(EventscopeError):
 
 class StoreError(EventscopeError):
     code = "store"
+
+
+class ActorsFileError(SettingsError):
+    """A user actors file (setting ``actors_file``) that cannot be used: names the file, the
+    line when one is at fault, and the reason."""
+
+    code = "bad_actors_file"
+
+    def __init__(self, file: str, reason: str, line: int | None = None) -> None:
+        where = f"{file}, line {line}" if line is not None else file
+        super().__init__(f"{where}: {reason}")
+        self.file = file
+        self.reason = reason
+        self.line = line

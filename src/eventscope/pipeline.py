@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from eventscope import dates as date_stage
 from eventscope import quotes as quote_stage
-from eventscope.actors import find_actors
+from eventscope.actors import ActorTables, find_actors, load_tables
 from eventscope.events import find_events
 from eventscope.nlp import load_nlp
 from eventscope.places import find_places, locate_event
@@ -34,9 +34,16 @@ if TYPE_CHECKING:
 class Pipeline:
     """Builds the stages from settings; heavy resources load lazily, once per process."""
 
-    def __init__(self, settings: Settings | None = None, *, nlp: Language | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        nlp: Language | None = None,
+        actor_tables: ActorTables | None = None,
+    ) -> None:
         self.settings = settings or load_settings()
         self._nlp = nlp
+        self._actor_tables = actor_tables
         # Seconds spent in each stage since this pipeline was made (for bench/throughput.py).
         self.stage_seconds: dict[str, float] = {}
 
@@ -53,12 +60,19 @@ class Pipeline:
             self._nlp.max_length = max(self._nlp.max_length, self.settings.limits.max_chars + 1)
         return self._nlp
 
+    @property
+    def actor_tables(self) -> ActorTables:
+        """The actor tables: the shipped ones plus ``settings.actors_file``, if it names one."""
+        if self._actor_tables is None:
+            self._actor_tables = load_tables(self.settings.actors_file or None)
+        return self._actor_tables
+
     @functools.cached_property
     def versions(self) -> dict[str, str]:
         meta = self.nlp.meta
         return {
             "eventscope": code_version(),
-            "tables": tables_version(),
+            "tables": tables_version(self.actor_tables.user_digest),
             "model": f"{meta.get('name', self.settings.model)}-{meta.get('version', '?')}",
         }
 
@@ -70,7 +84,9 @@ class Pipeline:
         """Code a stream; input Failures pass through, and a document that breaks a stage
         becomes a Failure naming it, without stopping the stream."""
         batch_size = max(1, self.settings.batch_size)
-        _ = self.nlp  # a missing model stops the run with its own message, not per document
+        # A missing model or a bad actors file stops the run with its own message, rather
+        # than failing every document.
+        _ = self.nlp, self.actor_tables
         iterator = iter(items)
         while chunk := list(itertools.islice(iterator, batch_size)):
             articles = [item for item in chunk if isinstance(item, Article)]
@@ -110,7 +126,7 @@ class Pipeline:
         clock = time.perf_counter()
         sentences = split_sentences(article, doc)
         clock = self._timed("sentences", clock)
-        actors = find_actors(doc, sentences, published=published)
+        actors = find_actors(doc, sentences, published=published, tables=self.actor_tables)
         clock = self._timed("actors", clock)
         events = find_events(doc, sentences, actors, article_id=article.id)
         clock = self._timed("events", clock)

@@ -13,6 +13,7 @@ from typing import Any
 from eventscope.errors import SettingsError
 
 USER_FILE_ENV = "EVENTSCOPE_CONFIG"
+ACTORS_FILE_ENV = "EVENTSCOPE_ACTORS"
 LOCAL_FILE = "eventscope.toml"
 
 
@@ -34,6 +35,7 @@ class Settings:
     database: str = "eventscope.duckdb"
     engine: str = "local"
     batch_size: int = 32
+    actors_file: str = ""  # a user actors file (CSV, TSV or YAML); "" for none
     limits: Limits = field(default_factory=Limits)
     thresholds: Thresholds = field(default_factory=Thresholds)
 
@@ -69,7 +71,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
 ENGINES = ("local",)
 
 
+def _file_relative(over: dict[str, Any], user: Path) -> dict[str, Any]:
+    """A relative ``actors_file`` in a settings file is relative to that file's folder."""
+    value = over.get("actors_file")
+    if not isinstance(value, str) or not value or Path(value).is_absolute():
+        return over
+    return {**over, "actors_file": os.path.abspath(user.parent / value)}
+
+
 def _build(data: dict[str, Any], origin: str) -> Settings:
+    if not isinstance(data.get("actors_file"), str):
+        raise SettingsError(f"{origin}: setting 'actors_file' must be a string (a file path)")
     if data.get("engine") not in ENGINES:
         raise SettingsError(
             f"{origin}: engine {data.get('engine')!r} is not available; known: {', '.join(ENGINES)}"
@@ -85,7 +97,11 @@ def _build(data: dict[str, Any], origin: str) -> Settings:
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
-    """Shipped defaults, overridden by ``path``, else $EVENTSCOPE_CONFIG, else ./eventscope.toml."""
+    """Shipped defaults, overridden by ``path``, else $EVENTSCOPE_CONFIG, else ./eventscope.toml.
+
+    $EVENTSCOPE_ACTORS, when set, names the user actors file over any settings file (a
+    relative path there is relative to the current folder).
+    """
     with resources.files("eventscope.data").joinpath("settings.toml").open("rb") as handle:
         data = tomllib.load(handle)
     user: Path | None = Path(path) if path else None
@@ -94,5 +110,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     if user is None and Path(LOCAL_FILE).is_file():
         user = Path(LOCAL_FILE)
     if user is not None:
-        data = _merge(data, _read_toml(user), str(user))
+        data = _merge(data, _file_relative(_read_toml(user), user), str(user))
+    if os.environ.get(ACTORS_FILE_ENV):
+        data["actors_file"] = os.path.abspath(os.environ[ACTORS_FILE_ENV])
     return _build(data, str(user or "defaults"))

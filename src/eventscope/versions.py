@@ -12,9 +12,19 @@ from eventscope import __version__
 _NOT_TABLES = {"settings.toml", "__init__.py", "sample"}
 
 
+def tables_version(user_digest: str = "") -> str:
+    """A short hash over every table under ``eventscope/data``: changes whenever a table does.
+
+    ``user_digest`` is the hash of the user's actors file when one is compiled in
+    (``ActorTables.user_digest``): it is appended ("3f2a9c0e1b7d+user.80d37b4fc620"), so an
+    event says that a user file coded it, and which version of it.
+    """
+    shipped = _shipped_version()
+    return f"{shipped}+user.{user_digest}" if user_digest else shipped
+
+
 @functools.lru_cache(maxsize=1)
-def tables_version() -> str:
-    """A short hash over every table under ``eventscope/data``: changes whenever a table does."""
+def _shipped_version() -> str:
     digest = hashlib.sha256()
     root = resources.files("eventscope.data")
 

@@ -56,6 +56,27 @@ def test_countries_have_valid_codes_and_unique_aliases() -> None:
             preferred[row["iso3"]] = row["alias"]
 
 
+def test_country_ids_are_unique_wikidata_ids_of_valid_countries() -> None:
+    rows = read_rows("country_ids.tsv")
+    assert len(rows) > 150
+    for row in rows:
+        assert row["iso3"] in VALID_COUNTRIES, row
+        assert re.fullmatch(r"Q\d+", row["entity_id"]), row
+    assert len({r["iso3"] for r in rows}) == len(rows)
+    assert len({r["entity_id"] for r in rows}) == len(rows)
+    # Every alias of a state carries its id ("Syria", "Syrian Arab Republic").
+    tables = load_tables()
+    expected = {
+        "Syria": "Q858",
+        "Syrian Arab Republic": "Q858",
+        "United States": "Q30",
+        "USA": "Q30",
+    }
+    for name, qid in expected.items():
+        ids = {e.entity_id for a in tables.names[name_key(name)] for e in a.entries}
+        assert ids == {qid}, name
+
+
 def test_demonyms_have_valid_codes_and_unique_words() -> None:
     seen: set[str] = set()
     for row in read_rows("demonyms.tsv"):

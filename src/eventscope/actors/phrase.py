@@ -21,7 +21,8 @@ _TOKEN = re.compile(
 _PREPOSITIONS = frozenset({"of", "in", "from", "for", "at"})
 
 
-def _tokenize(text: str) -> tuple[list[Word], list[str], list[int]]:
+def tokenize_phrase(text: str) -> tuple[list[Word], list[str], list[int]]:
+    """A bare phrase's words, the whitespace after each, and where each starts."""
     words: list[Word] = []
     spaces: list[str] = []
     starts: list[int] = []
@@ -60,7 +61,7 @@ def resolve_phrase(
     """
     tables = tables or load_tables()
     stripped = text.strip()
-    words, spaces, _starts = _tokenize(stripped)
+    words, spaces, _starts = tokenize_phrase(stripped)
     if not words:
         return None
     year = published.year if published else None

@@ -366,6 +366,7 @@ def _from_entry(
     out.decided = True
     shown = ev.text(ev.head_name) if entry.table == "demonyms" and ev.head_name else entry.name
     out.rule_head = f"table:{entry.table}:{shown}" + ("" if status == "current" else f"@{status}")
+    out.rule_head += "" if entry.source == "shipped" else f"+{entry.source}"
     if entry.office == AMBIGUOUS:
         # Several people fit: keep what they share, name the mention as written.
         out.name = run_text or strip_determiner(_text(ev.words, 0, len(ev.words), ev.spaces))

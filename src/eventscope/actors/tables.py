@@ -6,19 +6,28 @@ Name keys are case-folded with spaces and hyphens removed ("al-Qaeda", "Al Qaeda
 "al Qaeda" share one key), so a text is matched by concatenating consecutive token texts. Each
 alias keeps a case mask so that "US" never matches the pronoun "us" and "May" the month is not
 Theresa May. Sector terms are keyed on lemmas joined by single spaces.
+
+A user's own actors file (setting ``actors_file``, read by ``eventscope.actors.user``) adds
+to these tables: each of its names and aliases replaces whatever the shipped tables hold
+under the same key, so a user can both add actors and override shipped ones.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 import pycountry
+
+from eventscope.errors import ActorsFileError
 
 # PLOVER 0.8 country-field codes that are not ISO 3166 (manual, "Non-state international
 # actors" and "Country names"): Kosovo has no ISO code and PLOVER uses KOS.
@@ -75,6 +84,7 @@ class NameEntry:
     office: str = ""
     doc_only: bool = False  # alias usable only after the full name occurred in the article
     plural: bool = False  # a demonym's plural ("Syrians"): the people, not the state
+    source: str = "shipped"  # "shipped" (eventscope/data/actors) or "user" (the actors file)
 
     def covers(self, year: int) -> bool:
         start = self.start_year if self.start_year is not None else -10_000
@@ -111,6 +121,8 @@ class ActorTables:
     max_name_tokens: int = 12
     max_term_tokens: int = 4
     sources: tuple[str, ...] = field(default=())
+    user_file: str | None = None  # the user actors file compiled in, if any
+    user_digest: str = ""  # a short hash of that file's content ("" when none)
 
 
 def _case_mask(surface: str) -> tuple[int, ...]:
@@ -153,6 +165,7 @@ def read_rows(filename: str) -> list[dict[str, str]]:
 
 DATA_FILES = (
     "countries.tsv",
+    "country_ids.tsv",
     "demonyms.tsv",
     "seats.tsv",
     "regions.tsv",
@@ -164,6 +177,7 @@ DATA_FILES = (
 
 def _country_entries() -> tuple[dict[str, str], list[tuple[str, NameEntry]]]:
     preferred: dict[str, str] = {}
+    ids = {row["iso3"]: row["entity_id"] for row in _rows("country_ids.tsv")}
     own: list[tuple[str, str]] = []
     for row in _rows("countries.tsv"):
         own.append((row["alias"], row["iso3"]))
@@ -185,7 +199,8 @@ def _country_entries() -> tuple[dict[str, str], list[tuple[str, NameEntry]]]:
         if (name_key(alias), iso3) in seen:
             continue
         seen.add((name_key(alias), iso3))
-        entry = NameEntry("countries", preferred.get(iso3, alias), iso3, None, "country")
+        name = preferred.get(iso3, alias)
+        entry = NameEntry("countries", name, iso3, None, "country", entity_id=ids.get(iso3))
         out.append((alias, entry))
     return preferred, out
 
@@ -274,12 +289,7 @@ def _org_entries() -> list[tuple[str, NameEntry]]:
 
 
 def _with_doc_only(entry: NameEntry, doc_only: bool) -> NameEntry:
-    if not doc_only:
-        return entry
-    return NameEntry(
-        entry.table, entry.name, entry.country, entry.sector, entry.kind, entry.start_year,
-        entry.end_year, entry.entity_id, entry.office, True, entry.plural,
-    )  # fmt: skip
+    return dataclasses.replace(entry, doc_only=True) if doc_only else entry
 
 
 def _people_entries() -> list[tuple[str, NameEntry]]:
@@ -325,11 +335,18 @@ def _sector_terms() -> dict[str, SectorTerm]:
 def build_tables(
     extra: Iterable[tuple[str, NameEntry]] = (),
     *,
+    overrides: Iterable[tuple[str, NameEntry]] = (),
     extra_terms: Mapping[str, SectorTerm] | None = None,
 ) -> ActorTables:
-    """Compile the shipped tables, plus ``extra`` (alias, entry) pairs a caller adds."""
+    """Compile the shipped tables, plus ``extra`` (alias, entry) pairs a caller adds.
+
+    ``overrides`` are pairs that replace: every entry the shipped tables (and ``extra``) hold
+    under the name key of one of their aliases is dropped, whatever its case or table, and
+    theirs stand instead ("Hamas" made a Palestinian government body drops the shipped
+    armed group under "Hamas" and "HAMAS", but not under "Islamic Resistance Movement").
+    """
     country_names, countries = _country_entries()
-    pairs: list[tuple[str, NameEntry]] = [
+    base: list[tuple[str, NameEntry]] = [
         *countries,
         *_demonym_entries(country_names),
         *_seat_entries(),
@@ -339,6 +356,9 @@ def build_tables(
         *_people_entries(),
         *extra,
     ]
+    replacing = list(overrides)
+    replaced = {name_key(surface) for surface, _ in replacing}
+    pairs = [pair for pair in base if name_key(pair[0]) not in replaced] + replacing
     grouped: dict[str, dict[tuple[int, ...], tuple[str, list[NameEntry]]]] = {}
     max_tokens = 1
     for surface, entry in pairs:
@@ -375,7 +395,34 @@ def build_tables(
     )
 
 
+def load_tables(actors_file: str | os.PathLike[str] | None = None) -> ActorTables:
+    """The shipped actor tables, with the user's ``actors_file`` (CSV, TSV or YAML) compiled
+    in when one is named. Compiled once per process, and again only when the file changes
+    (its path, modification time or size). Raises ActorsFileError for a file that cannot be
+    read or has a bad row."""
+    if not actors_file:
+        return _shipped_tables()
+    try:
+        stat = Path(actors_file).stat()
+    except OSError as exc:
+        raise ActorsFileError(
+            str(actors_file), f"cannot read actors file ({exc.strerror})"
+        ) from exc
+    return _tables_with_user_file(str(actors_file), stat.st_mtime_ns, stat.st_size)
+
+
 @functools.lru_cache(maxsize=1)
-def load_tables() -> ActorTables:
-    """The shipped actor tables, compiled once per process."""
+def _shipped_tables() -> ActorTables:
     return build_tables()
+
+
+@functools.lru_cache(maxsize=8)
+def _tables_with_user_file(path: str, mtime_ns: int, size: int) -> ActorTables:
+    # The stat values are part of the cache key only: an edited file compiles anew.
+    from eventscope.actors.user import read_actors_file  # user.py builds on this module
+
+    user = read_actors_file(path)
+    tables = build_tables(overrides=user.pairs())
+    return dataclasses.replace(
+        tables, sources=(*tables.sources, path), user_file=path, user_digest=user.digest
+    )
