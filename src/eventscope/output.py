@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventscope.events.labels import document_labels
 from eventscope.records import Actor, Event, Extraction, Failure, Place, Quote, Span
 
 
@@ -102,6 +103,7 @@ def extraction_record(extraction: Extraction) -> dict[str, Any]:
         "id": article.id,
         "title": article.title,
         "published": article.published.isoformat() if article.published else None,
+        "labels": document_labels(extraction.events),
         "events": [event_record(e) for e in extraction.events],
         "places": [place_record(p) for p in extraction.places],
         "quotes": [quote_record(q) for q in extraction.quotes],

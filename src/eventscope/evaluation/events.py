@@ -42,6 +42,7 @@ from eventscope.evaluation.spans import (
     overlap,
     similarity,
 )
+from eventscope.events.labels import most_frequent_acled
 
 Pair = tuple[Mapping[str, Any], Mapping[str, Any]]  # (gold record, predicted record)
 ROLES = ("source", "target")
@@ -289,15 +290,6 @@ def document_quad(predicted: Mapping[str, Any]) -> str:
     return next((q for q in quads if q != NEUTRAL), NEUTRAL)
 
 
-# When a document's events carry several ACLED labels, the most frequent wins; ties go to the
-# graver category, in this order.
-ACLED_PRECEDENCE = (
-    "CHEMICAL_WEAPON", "SUICIDE_BOMB", "AIR_STRIKE", "SHELLING_ARTILLERY_MISSILE_ATTACK",
-    "REMOTE_EXPLOSIVE_LANDMINE_IED", "ARMED_CLASH", "SEXUAL_VIOLENCE",
-    "ABDUCTION_FORCED_DISAPPEARANCE", "ATTACK", "VIOLENT_DEMONSTRATION",
-    "PROTEST_WITH_INTERVENTION", "PEACEFUL_PROTEST", "LOOTING_PROPERTY_DESTRUCTION", "ARRESTS",
-    "AGREEMENT",
-)  # fmt: skip
 NO_ACLED = "NONE"
 
 
@@ -307,19 +299,12 @@ def document_acled(predicted: Mapping[str, Any]) -> str:
     labels = predicted.get("labels")
     if isinstance(labels, Mapping) and isinstance(labels.get("acled"), str) and labels["acled"]:
         return labels["acled"].strip().upper()
-    found = Counter(
+    found = [
         str(e["acled"]).strip().upper()
         for e in mappings(as_list(predicted.get("events")))
         if isinstance(e.get("acled"), str) and e["acled"].strip()
-    )
-    if not found:
-        return NO_ACLED
-
-    def rank(label: str) -> tuple[int, int]:
-        grave = ACLED_PRECEDENCE.index(label) if label in ACLED_PRECEDENCE else 99
-        return -found[label], grave
-
-    return min(found, key=rank)
+    ]
+    return most_frequent_acled(found) or NO_ACLED
 
 
 def _score_doc_label(
