@@ -10,6 +10,7 @@ import pytest
 import eventscope
 from eventscope.evaluation.events import document_acled, score_doc_acled
 from eventscope.events.acled import acled_label, acled_names, load_rules
+from eventscope.events.labels import cameo_quad, document_labels
 from eventscope.records import Actor, Event, Span
 
 DAY = dt.date(2020, 5, 1)
@@ -87,3 +88,28 @@ def test_document_acled_label_and_its_score() -> None:
     scores = score_doc_acled([(gold[0], doc), (gold[1], doc)])
     assert scores is not None and scores.accuracy.value == 1.0 and scores.accuracy.total == 1
     assert score_doc_acled([(gold[1], doc)]) is None
+
+
+def test_document_quad_follows_the_main_event_and_cameo_quads() -> None:
+    def labels(text: str) -> dict[str, str | None]:
+        return document_labels(eventscope.extract(text, published=DAY).events)
+
+    # A condemnation of an attack is a condemnation: the main (first reported) event decides.
+    assert labels("The minister condemned the attack on the convoy.")["quad"] == "VERBAL_CONFLICT"
+    # An appeal is neutral in CAMEO's quads, a demand verbal conflict.
+    assert labels("The envoy urged both sides to return to talks.")["quad"] == "NEUTRAL"
+    assert labels("The envoy demanded that the rebels free the hostages.")["quad"] == (
+        "VERBAL_CONFLICT"
+    )
+    # Expelling diplomats (CAMEO 16) is verbal conflict in CAMEO's quads, material in PLOVER's.
+    expel = eventscope.extract("Brelia expelled two Korvanian diplomats.", published=DAY)
+    assert [e.quad for e in expel.events] == ["MATERIAL_CONFLICT"]
+    assert document_labels(expel.events)["quad"] == "VERBAL_CONFLICT"
+    assert labels("The weather was mild on Sunday.") == {"quad": "NEUTRAL", "acled": None}
+
+
+def test_cameo_quads() -> None:
+    assert [cameo_quad(c) for c in ("020", "036", "0831", "163", "1832", None, "x")] == [
+        "NEUTRAL", "VERBAL_COOPERATION", "MATERIAL_COOPERATION", "VERBAL_CONFLICT",
+        "MATERIAL_CONFLICT", None, None,
+    ]  # fmt: skip

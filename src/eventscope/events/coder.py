@@ -201,8 +201,16 @@ def _refine(coding: Coding, lexicon: Lexicon) -> None:
     if rule.recode:
         coding.type, coding.mode = rule.recode, None
     coding.mode = rule.mode or coding.mode
-    coding.cameo = rule.cameo or coding.cameo
+    coding.cameo = _appeal_code(coding.cameo, rule.cameo) or coding.cameo
     coding.context = rule.context or coding.context
+
+
+def _appeal_code(base: str | None, refined: str | None) -> str | None:
+    """An appeal ("urged them to talk") refined by a demand's code (106) takes the appeal's
+    own CAMEO subcode (026): CAMEO's 02x mirror its 10x (cameo.tsv)."""
+    if base and refined and base.startswith("02") and refined.startswith("10"):
+        return "02" + refined[2:]
+    return refined
 
 
 def _trigger_word(match: Match) -> str:
