@@ -86,6 +86,8 @@ def _event_cells(event: Event, sentence_start: int) -> tuple[str | Text, ...]:
     roles = _actors(event.source) or "?"
     if event.target:
         roles += "\n-> " + _actors(event.target)
+    if event.reported_by:
+        roles += "\n(says " + ", ".join(a.name for a in event.reported_by) + ")"
     when = event.date.value if event.date else ""
     if event.date and event.date.source == "published":
         when += "\n(published)"

@@ -71,6 +71,7 @@ def event_record(event: Event) -> dict[str, Any]:
         "trigger": span_record(event.trigger),
         "source": [actor_record(a) for a in event.source],
         "target": [actor_record(a) for a in event.target],
+        "reported_by": [actor_record(a) for a in event.reported_by],
         "location": location,
         "date": date.value if date else None,
         "date_precision": date.precision if date else None,

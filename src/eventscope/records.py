@@ -134,6 +134,7 @@ class Event:
     quad: str | None = None
     score: float | None = None  # PLOVER conflict/cooperation score, -10 .. +10
     factuality: Factuality = "asserted"
+    reported_by: tuple[Actor, ...] = ()  # whose statement reports it ("X said ..."), if known
     acled: str | None = None  # ACLED sub-event code ("AIR_STRIKE"), where ACLED defines one
     date: DateMention | None = None
     location: Place | None = None

@@ -6,11 +6,13 @@ these tests check the event stage alone: triggers, types, roles, factuality, fie
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import pytest
 
+import eventscope
 from eventscope.events import PLOVER_TYPES, find_events
 from eventscope.records import Actor, Event, Sentence, Span
 
@@ -448,3 +450,52 @@ def test_event_noun_as_subject_merges_into_its_verb(nlp: Any) -> None:
 def test_event_noun_mentioned_in_passing_is_not_an_event(nlp: Any) -> None:
     text = "The senator spoke at a Senate hearing about the Russia probe."
     assert _code(nlp, text, "The senator", "Senate", "Russia") == []
+
+
+# --- who reports a reported event -----------------------------------------------------------
+
+
+def _reported(text: str) -> list[tuple[str, str, list[str], list[str]]]:
+    events = eventscope.extract(text, published=dt.date(2020, 5, 1)).events
+    return [
+        (e.type, e.factuality, [a.span.text for a in e.source], [a.name for a in e.reported_by])
+        for e in events
+    ]
+
+
+def test_said_clause_names_who_reports_the_event() -> None:
+    assert _reported("The Brelian defence ministry said rebels attacked an army convoy.") == [
+        ("ASSAULT", "reported", ["rebels"], ["Brelian defence ministry"])
+    ]
+
+
+def test_according_to_names_who_reports_the_event() -> None:
+    found = _reported("According to Korvanian officials, rebel fighters shelled the airport.")
+    assert found == [("ASSAULT", "reported", ["rebel fighters"], ["Korvanian officials"])]
+
+
+def test_a_statement_that_is_itself_an_event_is_coded_with_what_it_reports() -> None:
+    found = _reported(
+        "Iran demanded that Britain release the tanker, saying British marines had seized it."
+    )
+    assert ("REQUEST", "asserted", ["Iran"], []) in found
+    assert ("COERCE", "reported", ["British marines"], ["Iran"]) in found
+
+
+def test_the_reporter_through_a_pronoun_is_the_person_named_before() -> None:
+    found = _reported(
+        "Syrian President Bashar al-Assad spoke on state television on Monday.\n\n"
+        "He said American troops had attacked Syrian army positions."
+    )
+    assert found == [("ASSAULT", "reported", ["American troops"], ["Bashar al-Assad"])]
+
+
+def test_apposition_source_is_the_named_person_with_the_role_country() -> None:
+    events = eventscope.extract(
+        "Ola Brandt, Norway's defence minister, accused Russia of jamming GPS signals.",
+        published=dt.date(2020, 5, 1),
+    ).events
+    accuse = next(e for e in events if e.type == "ACCUSE")
+    (source,) = accuse.source
+    assert (source.span.text, source.country, source.sector) == ("Ola Brandt", "NOR", "GOV")
+    assert [a.country for a in accuse.target] == ["RUS"]

@@ -32,6 +32,7 @@ from eventscope.records import (
 from eventscope.store import SCHEMA_VERSION, Store, export
 from eventscope.store import database as database_module
 from eventscope.store.export import CSV_COLUMNS
+from eventscope.store.schema import EVENT_ACTORS
 
 FIRST = "Envoys of Brelia met the Korvan delegation in Lisbon on 3 March 2021."
 SECOND = '"We will, of course, keep talking," the Brelian envoy said, smiling.'
@@ -211,9 +212,13 @@ def test_newer_schema_is_refused(db_path: Path) -> None:
 def test_older_schema_is_migrated_in_place_keeping_stored_work(db_path: Path) -> None:
     with Store(db_path) as store:
         store.write(make_extraction("art-1", "news/one.txt"))
-    # Make the file what schema 1 wrote: no acled column, version 1.
+    # Make the file what schema 1 wrote: no acled column, no reporter role, version 1.
     con = duckdb.connect(str(db_path))
     con.execute("ALTER TABLE events DROP COLUMN acled")
+    con.execute("ALTER TABLE event_actors RENAME TO kept")
+    con.execute(EVENT_ACTORS.ddl().replace(", 'reporter'", ""))
+    con.execute("INSERT INTO event_actors SELECT * FROM kept")
+    con.execute("DROP TABLE kept")
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.close()
     with pytest.raises(StoreError, match="open it once for writing"):
@@ -221,11 +226,17 @@ def test_older_schema_is_migrated_in_place_keeping_stored_work(db_path: Path) ->
     with Store(db_path) as store:
         assert store.schema_version() == SCHEMA_VERSION
         assert [e.acled for e in store.events()] == [None, None]
-        labelled = dataclasses.replace(make_extraction("art-2", "news/two.txt"))
-        event = dataclasses.replace(labelled.events[0], acled="ARMED_CLASH")
+        labelled = make_extraction("art-2", "news/two.txt")
+        reporter = labelled.actors[2]
+        event = dataclasses.replace(
+            labelled.events[0], acled="ARMED_CLASH", reported_by=(reporter,)
+        )
         store.write(dataclasses.replace(labelled, events=(event, labelled.events[1])))
-        assert [e.acled for e in store.events(article_id="art-2")] == ["ARMED_CLASH", None]
+        again = store.events(article_id="art-2")
+        assert [e.acled for e in again] == ["ARMED_CLASH", None]
+        assert [e.reported_by for e in again] == [(reporter,), ()]
         assert len(store.events()) == 4
+        assert [len(e.source) + len(e.target) for e in store.events(article_id="art-1")] == [2, 2]
 
 
 def test_read_only(db_path: Path) -> None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from eventscope.events.acled import with_acled
-from eventscope.events.factuality import factuality_cue
+from eventscope.events.factuality import factuality_cue, reporter_heads
 from eventscope.events.lexicon import Lexicon, ObjectRule, load_lexicon
 from eventscope.events.roles import (
     PRONOUNS,
@@ -85,6 +85,7 @@ class Coding:
     merged: list[Coding] = field(default_factory=list)
     source: tuple[Actor, ...] = ()
     target: tuple[Actor, ...] = ()
+    reporter: tuple[Actor, ...] = ()  # who says so, for a reported event
 
 
 def _governor(match: Match, anchors: dict[int, Coding]) -> tuple[Coding, str] | None:
@@ -299,6 +300,7 @@ def _resolve_roles(coding: Coding, index: ActorIndex, lexicon: Lexicon) -> None:
         source = first_resolved(index, [speaker_subject(match.head)], exclude=anchors)
     coding.source = source
     coding.target = first_resolved(index, target_heads(match, preps), exclude=anchors)
+    coding.reporter = first_resolved(index, [reporter_heads(match)], exclude=anchors)
 
 
 def _borrow_roles(coding: Coding) -> None:
@@ -407,6 +409,7 @@ def _event(
         quad=codes.quad(typ),
         score=codes.score(typ, mode),
         factuality=factuality,
+        reported_by=coding.reporter if factuality == "reported" else (),
         rule=match.rule,
         confidence=round(confidence, 3),
     )

@@ -167,6 +167,25 @@ def factuality_cue(match: Match) -> tuple[Factuality, str]:
     return "asserted", ""
 
 
+def reporter_heads(match: Match) -> list[Token]:
+    """Who reports the event: the subject of the nearest speech verb above it ("the ministry
+    SAID rebels attacked"), else the object of "according to" in its sentence."""
+    for verb in _embedders(_own_clause(match)[-1]):
+        if verb.lemma_.lower() in SPEECH_VERBS:
+            subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if not subjects and verb.tag_ == "VBG":
+                # "Iran demanded ..., SAYING marines had seized it": the main clause's subject.
+                root = verb.sent.root
+                subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
+            return subjects
+    for token in match.head.sent:
+        if token.lower_ == "according" and token.i + 1 < token.sent.end:
+            to = token.nbor()
+            if to.lower_ == "to":
+                return [c for c in to.children if c.dep_ == "pobj"]
+    return []
+
+
 def _under_plan(noun: Token) -> bool:
     # "plans for talks", "a proposal for a ceasefire"
     head = noun.head

@@ -248,8 +248,8 @@ class Store:
         con.begin()
         try:
             for step in range(version + 1, SCHEMA_VERSION + 1):
-                for table, column, kind in MIGRATIONS.get(step, ()):
-                    con.execute(f"ALTER TABLE {table} ADD COLUMN {quote(column)} {kind}")
+                for statement in MIGRATIONS.get(step, ()):
+                    con.execute(statement.format(event_actors_ddl=EVENT_ACTORS.ddl()))
             con.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
             )

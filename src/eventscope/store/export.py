@@ -55,6 +55,7 @@ SELECT
     e.date_source,
     coalesce(s.actors, []::{_ACTOR_TYPE}[]) AS source,
     coalesce(t.actors, []::{_ACTOR_TYPE}[]) AS target,
+    coalesce(r.actors, []::{_ACTOR_TYPE}[]) AS reported_by,
     CASE WHEN e.place_name IS NULL THEN NULL
          ELSE {{'name': e.place_name, 'geonameid': e.geonameid, 'lat': e.lat, 'lon': e.lon,
                 'country': e.place_country}} END AS location,
@@ -69,6 +70,7 @@ FROM events e
 JOIN articles a ON a.id = e.article_id
 LEFT JOIN roles s ON s.event_id = e.id AND s.role = 'source'
 LEFT JOIN roles t ON t.event_id = e.id AND t.role = 'target'
+LEFT JOIN roles r ON r.event_id = e.id AND r.role = 'reporter'
 ORDER BY a.stored_at, e.article_id, e.sentence, e.trigger_start, e.id
 """
 
@@ -88,6 +90,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "date_source",
     *(f"source_{name}" for name in _ACTOR_FIELDS),
     *(f"target_{name}" for name in _ACTOR_FIELDS),
+    *(f"reported_by_{name}" for name in _ACTOR_FIELDS),
     "location_name",
     "location_geonameid",
     "location_lat",
@@ -192,7 +195,7 @@ def flatten(record: dict[str, Any]) -> list[str]:
         for key in CSV_COLUMNS
         if key in record and not isinstance(record[key], dict | list)
     }
-    for role in ("source", "target"):
+    for role in ("source", "target", "reported_by"):
         for name in _ACTOR_FIELDS:
             cells[f"{role}_{name}"] = ";".join(_cell(a.get(name)) for a in record[role])
     for name in ("name", "geonameid", "lat", "lon", "country"):

@@ -117,7 +117,8 @@ def event_row(event: Event) -> Row:
 
 def event_actor_rows(event: Event) -> list[Row]:
     rows: list[Row] = []
-    for role, actors in (("source", event.source), ("target", event.target)):
+    roles = (("source", event.source), ("target", event.target), ("reporter", event.reported_by))
+    for role, actors in roles:
         for position, actor in enumerate(actors):
             rows.append(
                 (
@@ -240,6 +241,7 @@ def event_from_row(row: Mapping[str, Any], actors: Sequence[Mapping[str, Any]] =
         trigger=Span(row["trigger_start"], row["trigger_end"], row["trigger_text"]),
         source=tuple(actor_from_row(a) for a in ordered if a["role"] == "source"),
         target=tuple(actor_from_row(a) for a in ordered if a["role"] == "target"),
+        reported_by=tuple(actor_from_row(a) for a in ordered if a["role"] == "reporter"),
         mode=row["mode"],
         context=row["context"],
         cameo=row["cameo"],

@@ -15,10 +15,18 @@ from dataclasses import dataclass
 
 # Bump when a table changes shape; the store refuses files written by a newer schema.
 SCHEMA_VERSION = 2
-# Columns added since version 1, by the version that added them: opening an older file adds
-# them (ALTER TABLE ... ADD COLUMN), so stored work is kept; old rows hold NULL there.
-MIGRATIONS: dict[int, tuple[tuple[str, str, str], ...]] = {
-    2: (("events", "acled", "VARCHAR"),),
+# What changed since version 1, by the version that changed it: opening an older file for
+# writing runs these statements in one transaction, so stored work is kept (new columns hold
+# NULL in old rows). Version 2: events.acled; event_actors.role may be "reporter", which a
+# CHECK constraint fixes at creation, so that table is rebuilt.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: (
+        "ALTER TABLE events ADD COLUMN acled VARCHAR",
+        "ALTER TABLE event_actors RENAME TO event_actors_v1",
+        "{event_actors_ddl}",
+        "INSERT INTO event_actors SELECT * FROM event_actors_v1",
+        "DROP TABLE event_actors_v1",
+    ),
 }
 
 
@@ -158,7 +166,8 @@ EVENT_ACTORS = Table(
     (
         ("event_id", "VARCHAR NOT NULL"),
         ("article_id", "VARCHAR NOT NULL"),
-        ("role", "VARCHAR NOT NULL CHECK (role IN ('source', 'target'))"),
+        # source and target of the event; reporter: whose statement reports it ("X said").
+        ("role", "VARCHAR NOT NULL CHECK (role IN ('source', 'target', 'reporter'))"),
         ("position", "INTEGER NOT NULL"),  # order within the role, as the extractor gave it
         ("sentence", "INTEGER"),
         *_SPAN,
