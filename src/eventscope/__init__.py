@@ -6,13 +6,13 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "extract"]
+__all__ = ["__version__", "extract", "statements"]
 
 
 def __getattr__(name: str) -> Any:
     # Lazy, so that `import eventscope.records` does not load spaCy.
-    if name == "extract":
-        from eventscope.api import extract
+    if name in ("extract", "statements"):
+        from eventscope import api
 
-        return extract
+        return getattr(api, name)
     raise AttributeError(name)

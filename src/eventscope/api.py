@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from eventscope.errors import EventscopeError
@@ -50,6 +51,27 @@ def extract(
         max_garbage_ratio=limits.max_garbage_ratio,
     )
     return pipeline.extract(article)
+
+
+def statements(
+    db: str | Path,
+    *,
+    speaker: str | None = None,
+    country: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Statements stored in ``db`` (quotes and attributions) by speaker (name or words, part
+    of, any case), speaker country (ISO3) and publication date, oldest first; each lists the
+    events it contains or is ("constituted")."""
+    from eventscope.store import Store
+    from eventscope.store.statements import StatementFilter
+    from eventscope.store.statements import statements as find_statements
+
+    where = StatementFilter(speaker, country, since, until, limit)
+    with Store(db, read_only=True) as store:
+        return find_statements(store, where)
 
 
 def _articles(records: Iterable[dict[str, Any]], pipeline: Pipeline) -> list[Article | Failure]:

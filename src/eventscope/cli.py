@@ -6,6 +6,7 @@ one-line messages with exit code 2; nothing below this module prints or exits.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
@@ -192,6 +193,62 @@ def export(
         count = export_events(db, format.value, output)
     if output is not None:
         err.print(f"{count} events written to {output}")
+
+
+@app.command()
+def statements(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file to read.")],
+    speaker: Annotated[
+        str | None, typer.Option(help="Speaker name or words (case-insensitive, part of)")
+    ] = None,
+    country: Annotated[str | None, typer.Option(help="Speaker's country, ISO3 (SYR)")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before YYYY-MM-DD")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many")] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Stored statements (quotes and attributions) by speaker, country and date, with the
+    events each contains or is."""
+    from eventscope.store import Store
+    from eventscope.store.statements import StatementFilter
+    from eventscope.store.statements import statements as find_statements
+
+    with _errors():
+        where = StatementFilter(
+            speaker=speaker,
+            country=country,
+            since=_date_option(since, "--since"),
+            until=_date_option(until, "--until"),
+            limit=limit,
+        )
+        if not db.exists():
+            raise EventscopeError(f"{db}: no such database")
+        with Store(db, read_only=True) as store:
+            found = find_statements(store, where)
+    for row in found:
+        if as_json:
+            sys.stdout.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
+            continue
+        who = row["speaker_name"] or row["speaker_text"] or "?"
+        country_code = f" [{row['speaker_country']}]" if row["speaker_country"] else ""
+        quote = f'"{row["content_text"]}"' if row["direct"] else row["content_text"]
+        events = ", ".join(f"{e['type']} ({e['factuality']})" for e in row["events"])
+        out.print(
+            f"{row['published'] or '?'}  {who}{country_code} {row['cue_text'] or ''}: {quote}"
+            + (f"\n    events: {events}" if events else ""),
+            markup=False,
+            highlight=False,
+        )
+    err.print(f"{len(found)} statements")
+
+
+def _date_option(value: str | None, flag: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise EventscopeError(f"{flag} {value!r}: not a date (YYYY-MM-DD)") from None
 
 
 @app.command(name="eval")

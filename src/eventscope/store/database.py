@@ -464,14 +464,18 @@ class Store:
         )
         return [StoredFailure(**row) for row in found]
 
-    def query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-        """Run a parameterised read query; rows as column -> value maps.
+    def query(
+        self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
+    ) -> list[dict[str, Any]]:
+        """Run a parameterised read query (positional ``?`` or named ``$name`` parameters);
+        rows as column -> value maps.
 
         For reading: writes go through ``write`` / ``write_failure`` so that they stay
         transactional and this object stays the single writer.
         """
+        values = dict(params) if isinstance(params, Mapping) else list(params)
         with self._lock:
-            return _as_dicts(self._connection.execute(sql, list(params)))
+            return _as_dicts(self._connection.execute(sql, values))
 
     def stream(
         self, sql: str, params: Iterable[Any] = (), *, batch: int = 1000
