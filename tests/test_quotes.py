@@ -237,3 +237,20 @@ def test_cue_table_has_no_duplicates_and_a_header():  # type: ignore[no-untyped-
     lemmas = [row.split("\t")[0] for row in rows[1:]]
     assert len(lemmas) == len(set(lemmas))
     assert all(len(row.split("\t")) == 2 for row in rows)
+
+
+def test_speakers_resolved_through_the_actor_stage_descriptions_and_pronouns():  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    import eventscope
+
+    result = eventscope.extract(
+        "Syrian President Bashar al-Assad met Russian envoys on Monday.\n\n"
+        '"We will not retreat," the Syrian leader told state television. '
+        "He said the army would stay in the east.",
+        published=dt.date(2018, 5, 31),
+    )
+    speakers = [(q.speaker.text if q.speaker else None, q.speaker_actor) for q in result.quotes]
+    assert [text for text, _ in speakers] == ["the Syrian leader", "He"]
+    assert {actor.name for _, actor in speakers if actor} == {"Bashar al-Assad"}
+    assert all(actor and actor.country == "SYR" for _, actor in speakers)
