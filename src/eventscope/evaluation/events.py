@@ -276,14 +276,9 @@ def document_quad(predicted: Mapping[str, Any]) -> str:
     conflict even if it also reports talks), else the first non-neutral event's quad in the
     order given (document order for eventscope), else NEUTRAL (no political event at all).
     """
-    labels = predicted.get("labels")
-    if isinstance(labels, Mapping) and isinstance(labels.get("quad"), str) and labels["quad"]:
-        return labels["quad"].strip().upper()
-    quads = [
-        str(e["quad"]).strip().upper()
-        for e in mappings(as_list(predicted.get("events")))
-        if isinstance(e.get("quad"), str) and e["quad"].strip()
-    ]
+    given, quads = _labels_of(predicted, "quad")
+    if given:
+        return given
     for quad in _CONFLICT_QUADS:
         if quad in quads:
             return quad
@@ -296,15 +291,20 @@ NO_ACLED = "NONE"
 def document_acled(predicted: Mapping[str, Any]) -> str:
     """The document ACLED label a prediction implies: ``labels.acled`` when given, else the
     most frequent ACLED label among its events (ties to the graver), else NONE."""
+    given, found = _labels_of(predicted, "acled")
+    return given or most_frequent_acled(found) or NO_ACLED
+
+
+def _labels_of(predicted: Mapping[str, Any], key: str) -> tuple[str | None, list[str]]:
+    """The document's own ``labels[key]`` (upper case) if it gives one, and its events'."""
     labels = predicted.get("labels")
-    if isinstance(labels, Mapping) and isinstance(labels.get("acled"), str) and labels["acled"]:
-        return labels["acled"].strip().upper()
-    found = [
-        str(e["acled"]).strip().upper()
+    given = labels.get(key) if isinstance(labels, Mapping) else None
+    events = [
+        str(e[key]).strip().upper()
         for e in mappings(as_list(predicted.get("events")))
-        if isinstance(e.get("acled"), str) and e["acled"].strip()
+        if isinstance(e.get(key), str) and e[key].strip()
     ]
-    return most_frequent_acled(found) or NO_ACLED
+    return (given.strip().upper() if isinstance(given, str) and given.strip() else None), events
 
 
 def _score_doc_label(
