@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 EVALSETS = ROOT.parent / "shared" / "evalsets"
 FLOORS = Path(__file__).resolve().with_name("quality_floors.json")
 # Files whose gold events also get the classification score (types of given actor pairs).
+# plv-train is also what classification mode's type model is trained on, so its figure here is
+# in-sample: its floor catches weights that fail to load or work; the honest figure is the
+# cross-validated one of training/train_classifier.py.
 CLASSIFY_FILES = frozenset({"plv-train.jsonl"})
 # A new floor sits this far below today's figure (after rounding down to two decimals), so
 # that harmless noise such as a changed tie-break does not fail the gate.

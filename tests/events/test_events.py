@@ -499,3 +499,45 @@ def test_apposition_source_is_the_named_person_with_the_role_country() -> None:
     (source,) = accuse.source
     assert (source.span.text, source.country, source.sector) == ("Ola Brandt", "NOR", "GOV")
     assert [a.country for a in accuse.target] == ["RUS"]
+
+
+# Issue 4: lexicon gaps found while studying classification mode's confusions.
+@pytest.mark.parametrize(
+    ("text", "mentions", "typ", "target"),
+    [
+        (
+            "The army ceased its military operations in the eastern districts.",
+            ("The army",),
+            "RETREAT",
+            [],
+        ),
+        (
+            "The president declared a cessation of hostilities in the north.",
+            ("The president",),
+            "RETREAT",
+            [],
+        ),
+        (
+            "A court in Nairobi found the former mayor guilty of embezzlement.",
+            ("A court in Nairobi", "the former mayor"),
+            "ACCUSE",
+            ["the former mayor"],
+        ),
+        (
+            "The governor granted the protesters a permit.",
+            ("The governor", "the protesters"),
+            "CONCEDE",
+            ["the protesters"],
+        ),
+    ],
+)
+def test_lexicon_gaps_from_classification_mode(
+    nlp: Any, text: str, mentions: tuple[str, ...], typ: str, target: list[str]
+) -> None:
+    event = _one(_code(nlp, text, *mentions), typ)
+    assert _names(event.source) == [mentions[0]]
+    assert _names(event.target) == target
+
+
+def test_a_small_clause_that_is_no_phrase_is_no_event(nlp: Any) -> None:
+    assert _code(nlp, "Investigators found the ship seaworthy.", "Investigators") == []

@@ -207,6 +207,10 @@ def target_heads(match: Match, preps: frozenset[str]) -> list[list[Token]]:
             groups.append([verb.head])
         for dative in _children(verb, "dative"):
             groups.append(_pobjs(dative) or [dative])
+        # "found the mayor GUILTY": the subject of a small clause in the phrase is its object.
+        groups.extend(
+            _children(c, "nsubj") for c in _children(verb, "ccomp") if c.i in trigger_tokens
+        )
         if verb.lemma_.lower() in OBJECT_CONTROL:
             # "allowed the candidate to run", parsed with the candidate as the clause subject
             groups.extend(_children(c, "nsubj") for c in _children(verb, "ccomp", "xcomp"))

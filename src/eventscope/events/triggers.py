@@ -153,6 +153,11 @@ def has_object(token: Token) -> bool:
     return any(child.dep_ in ("dobj", "nsubjpass", "ccomp") for child in token.children)
 
 
+def _small_clause(token: Token) -> bool:
+    # "found the mayor GUILTY": the parser makes the adjective a clause of its own (ccomp).
+    return token.dep_ == "ccomp" and token.pos_ == "ADJ"
+
+
 def _neighbourhood(head: Token, lo: int, hi: int) -> list[tuple[int, Token]]:
     """Tokens reachable from ``head`` along phrase dependencies, with their tree distance."""
     found: list[tuple[int, Token]] = []
@@ -161,7 +166,7 @@ def _neighbourhood(head: Token, lo: int, hi: int) -> list[tuple[int, Token]]:
         nxt: list[Token] = []
         for token in frontier:
             for child in token.children:
-                if child.dep_ in PHRASE_DEPS and lo <= child.i < hi:
+                if (child.dep_ in PHRASE_DEPS or _small_clause(child)) and lo <= child.i < hi:
                     found.append((depth, child))
                     nxt.append(child)
         frontier = nxt
