@@ -6,12 +6,12 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "extract", "statements"]
+__all__ = ["__version__", "counts", "extract", "statements", "stories"]
 
 
 def __getattr__(name: str) -> Any:
     # Lazy, so that `import eventscope.records` does not load spaCy.
-    if name in ("extract", "statements"):
+    if name in ("counts", "extract", "statements", "stories"):
         from eventscope import api
 
         return getattr(api, name)

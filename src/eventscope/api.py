@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from eventscope.errors import EventscopeError
 from eventscope.ingest import make_article
@@ -72,6 +72,32 @@ def statements(
     where = StatementFilter(speaker, country, since, until, limit)
     with Store(db, read_only=True) as store:
         return find_statements(store, where)
+
+
+def counts(
+    db: str | Path, *, by: str = "type", raw: bool = False, limit: int | None = None
+) -> list[Any]:
+    """Events in ``db`` per ``by`` (type, country, dyad, day, week or month), most first (in
+    date order for periods): aggregated events, each real-world event once, with the number
+    of event rows (``mentions``) reporting it; every event row with ``raw``. Returns
+    ``eventscope.corpus.Count`` records (key, events, mentions)."""
+    from eventscope.corpus import COUNT_BY, CountBy, count_events
+    from eventscope.store import Store
+
+    if by not in COUNT_BY:
+        raise EventscopeError(f"cannot count by {by!r}: one of {', '.join(COUNT_BY)}")
+    with Store(db, read_only=True) as store:
+        return list(count_events(store, by=cast("CountBy", by), raw=raw, limit=limit))
+
+
+def stories(db: str | Path, *, min_articles: int = 2, limit: int = 100) -> list[dict[str, Any]]:
+    """Stories in ``db`` (an article and its copies) of at least ``min_articles`` articles,
+    largest first, each with its articles: source, outlet, url, kind of copy, similarity."""
+    from eventscope.corpus import list_stories
+    from eventscope.store import Store
+
+    with Store(db, read_only=True) as store:
+        return list_stories(store, min_articles=min_articles, limit=limit)
 
 
 def _articles(records: Iterable[dict[str, Any]], pipeline: Pipeline) -> list[Article | Failure]:

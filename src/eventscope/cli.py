@@ -155,19 +155,63 @@ def extract(
         raise typer.Exit(1)
 
 
+class EngineName(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders, or - for stdin.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, folders, glob patterns ('data/*.jsonl.gz'), .warc(.gz) files, RSS/Atom "
+            "feeds (files or http(s) URLs), or - for stdin."
+        ),
+    ],
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB file to write.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=0,
+            help="Worker processes (or Ray actors), each loading the model once; 0: one per "
+            "CPU core. 1 codes in this process. Setting: workers.",
+        ),
+    ] = None,
+    engine: Annotated[
+        EngineName | None,
+        typer.Option("--engine", help="local: this machine; ray: a Ray cluster. Setting: engine."),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address",
+            help="Ray cluster to join with --engine ray ('auto', 'ray://host:10001'). "
+            "Setting: ray_address.",
+        ),
+    ] = None,
     config: ConfigOption = None,
     model: ModelOption = None,
     actors: ActorsOption = None,
 ) -> None:
     """Code articles into the database; already stored articles are skipped, failures recorded.
 
-    Re-running on the same input is safe: nothing is duplicated.
+    Re-running on the same input is safe: nothing is duplicated, and a run that was stopped
+    (Ctrl-C, a crash, kill -9) goes on where it stopped.
     """
-    settings = _settings(config, actors=actors, model=model, database=str(db) if db else None)
+    settings = _settings(
+        config,
+        actors=actors,
+        model=model,
+        database=str(db) if db else None,
+        workers=workers,
+        engine=engine.value if engine else None,
+        ray_address=address,
+    )
+    if settings.engine != "ray" and address:
+        err.print("[red]error:[/red] --address is for the Ray engine: add --engine ray")
+        raise typer.Exit(2)
     with _errors():
         summary = _ingest_with_progress(paths, settings)
     out.print(summary.describe())
@@ -391,14 +435,58 @@ def validate(
     out.print(changes.describe(), highlight=False, markup=False, emoji=False)
 
 
-def _ingest_with_progress(paths: list[str], settings: Settings) -> Any:
-    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
+# Without a terminal (a log file, a pipe), progress is a line per this many seconds.
+_PROGRESS_LINE_SECONDS = 10.0
 
+
+def _ingest_with_progress(paths: list[str], settings: Settings) -> Any:
+    """Ingest with a progress bar (articles/s, and an ETA when the number of documents is
+    cheap to know: counted in the background while the work starts). Without a terminal,
+    a plain line after the first stored batch and then every few seconds."""
+    import threading
+    import time
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        SpinnerColumn,
+        Task,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    from eventscope.ingest import count_documents
     from eventscope.jobs import IngestSummary, ingest_paths
 
-    columns = (SpinnerColumn(), "{task.description}", MofNCompleteColumn(), TimeElapsedColumn())
+    class RateColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.1f} articles/s" if speed else "")
+
+    columns = (
+        SpinnerColumn(),
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        "eta",
+        TimeRemainingColumn(),
+    )
+    started = time.monotonic()
+    last_line: list[float] = []
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("coding articles", total=None)
+
+        def count() -> None:
+            total = count_documents(paths)
+            if total is not None:
+                bar.update(task, total=total)
+
+        threading.Thread(target=count, daemon=True).start()
 
         def advance(summary: IngestSummary) -> None:
             done = summary.stored + summary.skipped + summary.failed
@@ -406,6 +494,18 @@ def _ingest_with_progress(paths: list[str], settings: Settings) -> Any:
                 task,
                 completed=done,
                 description=f"coding articles ({summary.events} events, {summary.failed} failed)",
+            )
+            now = time.monotonic()
+            if err.is_terminal or (last_line and now - last_line[-1] < _PROGRESS_LINE_SECONDS):
+                return
+            last_line.append(now)
+            total = bar.tasks[0].total
+            err.print(
+                f"ingest: {done:,}{f' of {total:,.0f}' if total else ''} documents "
+                f"({summary.stored:,} stored, {summary.skipped:,} already stored, "
+                f"{summary.failed:,} failed), {done / max(now - started, 1e-9):.1f} articles/s",
+                highlight=False,
+                markup=False,
             )
 
         return ingest_paths(paths, settings=settings, on_progress=advance)
@@ -429,6 +529,156 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
                 raise InputError(f"{path}:{number}", "a record needs a string 'text'")
             records.append(record)
     return records
+
+
+# -- the corpus: stories and aggregated events ----------------------------------------------
+
+
+class CountBy(StrEnum):
+    type = "type"
+    country = "country"
+    dyad = "dyad"
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+def _many(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _existing(db: Path) -> Path:
+    if not db.exists():
+        raise EventscopeError(f"{db}: no such database")
+    return db
+
+
+@app.command()
+def aggregate(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file to refresh.")],
+    top: Annotated[
+        int, typer.Option(help="Then show the N events reported by most sources, with evidence.")
+    ] = 0,
+) -> None:
+    """Group copies of an article into stories, and reports of one event into aggregated
+    events (with mention, article and source counts).
+
+    Ingest does this after every run; run it after writing with the Python API. Running it
+    again changes nothing.
+    """
+    from eventscope.corpus import most_reported, refresh_aggregates
+    from eventscope.store import Store
+
+    with _errors(), Store(_existing(db)) as store:
+        summary = refresh_aggregates(store)
+        found = most_reported(store, limit=top) if top > 0 else []
+    out.print(summary.describe(), highlight=False)
+    for event in found:
+        who = f"{event['source_name'] or '?'} [{event['source_country'] or '?'}]"
+        whom = f"{event['target_name'] or '?'} [{event['target_country'] or '?'}]"
+        out.print(
+            f"\n{event['type']} ({event['factuality']}) {who} -> {whom}, {event['date']}, "
+            f"{event['place_name'] or '?'}: {event['num_mentions']} mentions, "
+            f"{event['num_articles']} articles, {event['num_sources']} sources",
+            markup=False,
+            highlight=False,
+        )
+        for report in event["reports"]:
+            twice = "" if report["counted"] else " (stored twice, not counted)"
+            out.print(
+                f"    {report['published'] or '?'}  {report['source'] or report['article_id']}"
+                f"{twice}: {report['evidence']}",
+                markup=False,
+                highlight=False,
+            )
+
+
+@app.command()
+def counts(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file to read.")],
+    by: Annotated[
+        CountBy,
+        typer.Option(
+            help="type; country (where it happened); dyad (source -> target country); "
+            "day, week or month (event date)."
+        ),
+    ] = CountBy.type,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Count event rows (every mention) instead.")
+    ] = False,
+    limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Events per type, country, dyad or period: each real-world event once (aggregated
+    events, with the mentions that report them), or every event row with --raw."""
+    from eventscope.corpus import count_events, unaggregated_articles
+    from eventscope.store import Store
+
+    with _errors(), Store(_existing(db), read_only=True) as store:
+        found = count_events(store, by=by.value, raw=raw, limit=limit)
+        behind = 0 if raw else unaggregated_articles(store)
+    if behind:
+        err.print(
+            f"note: {behind} article(s) stored since the last refresh are not counted; "
+            f"run `eventscope aggregate --db {db}`",
+            markup=False,
+            highlight=False,
+        )
+    if as_json:
+        for row in found:
+            record = {"key": row.key, "events": row.events}
+            if not raw:
+                record["mentions"] = row.mentions
+            sys.stdout.write(json.dumps({by.value: record.pop("key"), **record}) + "\n")
+        return
+    width = max([len(by.value), *(len(row.key or "(unknown)") for row in found)])
+    header = "event rows" if raw else "events  mentions"
+    out.print(f"{by.value:<{width}}  {header}", markup=False, highlight=False)
+    for row in found:
+        numbers = f"{row.events:>10}" if raw else f"{row.events:>6}  {row.mentions:>8}"
+        out.print(f"{row.key or '(unknown)':<{width}}  {numbers}", markup=False, highlight=False)
+
+
+@app.command()
+def stories(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file to read.")],
+    min_articles: Annotated[
+        int, typer.Option(help="Only stories of at least this many articles (1: all).")
+    ] = 2,
+    limit: Annotated[int, typer.Option(help="At most this many stories")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Stories (an article and its copies: syndicated, lightly edited or stored twice) with
+    every source and url, largest first."""
+    from eventscope.corpus import list_stories
+    from eventscope.store import Store
+
+    with _errors(), Store(_existing(db), read_only=True) as store:
+        found = list_stories(store, min_articles=min_articles, limit=limit)
+    for story in found:
+        if as_json:
+            sys.stdout.write(json.dumps(story, default=str, ensure_ascii=False) + "\n")
+            continue
+        duplicates = f", {story['n_duplicates']} stored twice" if story["n_duplicates"] else ""
+        out.print(
+            f"{story['story_id']}  {story['earliest_published'] or '?'}  "
+            f"{_many(story['n_articles'], 'article')}, {_many(story['n_sources'], 'source')}"
+            f"{duplicates}: {story['title'] or ''}",
+            markup=False,
+            highlight=False,
+        )
+        for article in story["articles"]:
+            similarity = (
+                f"{article['similarity']:.2f}" if article["similarity"] is not None else "-"
+            )
+            twice = f" (= {article['duplicate_of']})" if article["duplicate_of"] else ""
+            out.print(
+                f"    {article['kind']:<5} {similarity}  {article['published'] or '?'}  "
+                f"{article['source'] or '?'}  {article['url'] or article['article_id']}{twice}",
+                markup=False,
+                highlight=False,
+            )
+    err.print("1 story" if len(found) == 1 else f"{len(found)} stories")
 
 
 if __name__ == "__main__":  # pragma: no cover

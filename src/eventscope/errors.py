@@ -44,3 +44,10 @@ class ActorsFileError(SettingsError):
         self.file = file
         self.reason = reason
         self.line = line
+
+
+class EngineError(EventscopeError):
+    """A batch engine could not run: a worker could not start or died, or Ray is missing or
+    unreachable. Articles stored before it are kept; the same command continues the run."""
+
+    code = "engine"

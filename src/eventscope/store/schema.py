@@ -17,15 +17,22 @@ from dataclasses import dataclass
 SCHEMA_VERSION = 2
 # What changed since version 1, by the version that changed it: opening an older file for
 # writing runs these statements in one transaction, so stored work is kept (new columns hold
-# NULL in old rows). Version 2: events.acled; event_actors.role may be "reporter", which a
-# CHECK constraint fixes at creation, so that table is rebuilt.
+# NULL in old rows). ``{ddl:NAME}`` stands for the CREATE statement of table NAME below.
+# Version 2: events.acled; event_actors.role may be "reporter", which a CHECK constraint
+# fixes at creation, so that table is rebuilt; the corpus tables (stories, aggregated
+# events), which the next refresh fills from the stored articles.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: (
         "ALTER TABLE events ADD COLUMN acled VARCHAR",
         "ALTER TABLE event_actors RENAME TO event_actors_v1",
-        "{event_actors_ddl}",
+        "{ddl:event_actors}",
         "INSERT INTO event_actors SELECT * FROM event_actors_v1",
         "DROP TABLE event_actors_v1",
+        "{ddl:article_minhash}",
+        "{ddl:stories}",
+        "{ddl:story_articles}",
+        "{ddl:aggregated_events}",
+        "{ddl:aggregated_event_links}",
     ),
 }
 
@@ -240,6 +247,96 @@ FAILURES = Table(
     ),
 )
 
+# -- the corpus: derived from the article tables by ``eventscope.corpus.refresh_aggregates``,
+# which replaces them whole in one transaction (see that package for the keys).
+
+# Each article's MinHash signature, kept so that a refresh hashes only new articles.
+ARTICLE_MINHASH = Table(
+    "article_minhash",
+    (
+        ("article_id", "VARCHAR PRIMARY KEY"),
+        ("content_hash", "VARCHAR NOT NULL"),  # SHA-256 of the text: exact duplicates
+        ("method", "VARCHAR NOT NULL"),  # shingling and hashing parameters; others are redone
+        ("n_shingles", "INTEGER NOT NULL"),  # distinct word shingles of the content sentences
+        ("signature", "UBIGINT[]"),  # NULL when the text is too short to compare
+    ),
+)
+
+# A story: one article and its copies (exact duplicates, syndicated or lightly edited
+# versions). Every article belongs to exactly one story.
+STORIES = Table(
+    "stories",
+    (
+        ("story_id", "VARCHAR PRIMARY KEY"),  # "s-" + the id of its first article
+        ("first_article_id", "VARCHAR NOT NULL"),  # earliest published, then lowest id
+        ("title", "VARCHAR"),  # the first article's
+        ("earliest_published", "DATE"),
+        ("latest_published", "DATE"),
+        ("n_articles", "INTEGER NOT NULL"),  # duplicates not counted
+        ("n_sources", "INTEGER NOT NULL"),  # distinct sources (story_articles.source)
+        ("n_duplicates", "INTEGER NOT NULL"),  # articles stored twice (duplicate_of set)
+    ),
+)
+
+STORY_ARTICLES = Table(
+    "story_articles",
+    (
+        ("story_id", "VARCHAR NOT NULL"),
+        ("article_id", "VARCHAR PRIMARY KEY"),
+        ("outlet", "VARCHAR"),
+        ("url", "VARCHAR"),
+        ("source", "VARCHAR"),  # who published it: the outlet, else the url's host
+        ("published", "DATE"),
+        ("kind", "VARCHAR NOT NULL CHECK (kind IN ('first', 'exact', 'near'))"),
+        ("similarity", "DOUBLE"),  # estimated Jaccard with the first article; 1 when exact
+        # The article this one repeats: the same text from the same source or url, stored
+        # under another id. Its events are linked to aggregated events but not counted.
+        ("duplicate_of", "VARCHAR"),
+    ),
+)
+
+# One real-world event however often it was reported: GDELT's NumMentions / NumArticles /
+# NumSources. Actor, date and place columns are those of its earliest report that has them.
+AGGREGATED_EVENTS = Table(
+    "aggregated_events",
+    (
+        ("id", "VARCHAR PRIMARY KEY"),  # "g-" + the id of its earliest event row
+        ("type", "VARCHAR NOT NULL"),
+        ("factuality", "VARCHAR NOT NULL"),  # asserted (asserted or reported), negated ...
+        ("cameo", "VARCHAR"),
+        ("quad", "VARCHAR"),
+        ("score", "DOUBLE"),
+        ("source_name", "VARCHAR"),
+        ("source_country", "VARCHAR"),
+        ("source_sector", "VARCHAR"),
+        ("target_name", "VARCHAR"),
+        ("target_country", "VARCHAR"),
+        ("target_sector", "VARCHAR"),
+        ("date", "DATE"),  # the event day: from the text where any report dates it
+        ("place_name", "VARCHAR"),
+        ("geonameid", "BIGINT"),
+        ("place_country", "VARCHAR"),
+        ("num_mentions", "INTEGER NOT NULL"),  # event rows (duplicates left out)
+        ("num_articles", "INTEGER NOT NULL"),
+        ("num_sources", "INTEGER NOT NULL"),  # distinct sources (outlet, else url host)
+        ("num_stories", "INTEGER NOT NULL"),
+        ("first_reported", "DATE"),  # earliest and latest publication date of its articles
+        ("last_reported", "DATE"),
+        ("first_event_id", "VARCHAR NOT NULL"),
+    ),
+)
+
+AGGREGATED_EVENT_LINKS = Table(
+    "aggregated_event_links",
+    (
+        ("aggregated_event_id", "VARCHAR NOT NULL"),
+        ("event_id", "VARCHAR PRIMARY KEY"),  # -> events.id (evidence, trigger, sentence)
+        ("article_id", "VARCHAR NOT NULL"),
+        ("story_id", "VARCHAR NOT NULL"),
+        ("counted", "BOOLEAN NOT NULL"),  # false for the events of a duplicate article
+    ),
+)
+
 # Creation order; also the order of ``Store.counts()``.
 TABLES: tuple[Table, ...] = (
     META,
@@ -252,6 +349,19 @@ TABLES: tuple[Table, ...] = (
     QUOTES,
     DATES,
     FAILURES,
+    ARTICLE_MINHASH,
+    STORIES,
+    STORY_ARTICLES,
+    AGGREGATED_EVENTS,
+    AGGREGATED_EVENT_LINKS,
+)
+
+# The tables a corpus refresh rewrites whole (``article_minhash`` only grows).
+CORPUS_TABLES: tuple[Table, ...] = (
+    STORIES,
+    STORY_ARTICLES,
+    AGGREGATED_EVENTS,
+    AGGREGATED_EVENT_LINKS,
 )
 
 # The tables that hold an article's rows (everything ``Store.write`` inserts).
@@ -265,3 +375,13 @@ ARTICLE_TABLES: tuple[Table, ...] = (
     QUOTES,
     DATES,
 )
+
+
+class DDL:
+    """Formats ``{ddl:NAME}`` in a migration statement as table NAME's CREATE statement."""
+
+    def __format__(self, name: str) -> str:
+        for table in TABLES:
+            if table.name == name:
+                return table.ddl()
+        raise KeyError(f"no table {name!r} in the schema")
