@@ -51,13 +51,13 @@ from typing import Any
 
 import numpy as np
 
+from eventscope.api import first_span
 from eventscope.events import PLOVER_TYPES, load_lexicon
 from eventscope.events.codes import data_dir, load_codes
 from eventscope.events.evidence import pair_evidence, rule_scores
 from eventscope.events.features import pair_features
 from eventscope.events.typemodel import MODEL_FILE, TypeModel, best_type, save_type_model
 from eventscope.nlp import load_nlp
-from eventscope.records import Span
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_GOLD = ROOT.parent / "shared" / "evalsets" / "plv-train.jsonl"
@@ -84,18 +84,6 @@ class Example:
     quad: str | None  # the gold quad class, where given
 
 
-def _span(actors: Any, text: str) -> Span | None:
-    for actor in actors or []:
-        start, end = actor.get("start"), actor.get("end")
-        if start is None or end is None:
-            found = text.find(actor.get("text", "")) if actor.get("text") else -1
-            if found < 0:
-                continue
-            start, end = found, found + len(actor["text"])
-        return Span(int(start), int(end), text[int(start) : int(end)])
-    return None
-
-
 def load_examples(path: Path, *, model: str) -> list[Example]:
     """Every typed gold event of ``path`` as features of its sentence and actor pair."""
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
@@ -108,8 +96,8 @@ def load_examples(path: Path, *, model: str) -> list[Example]:
             gold = frozenset(str(event.get("type") or "").split("|")) & set(TYPES)
             if not gold:
                 continue
-            source = _span(event.get("source"), doc.text)
-            target = _span(event.get("target"), doc.text)
+            source = first_span(event.get("source"), doc.text)
+            target = first_span(event.get("target"), doc.text)
             evidence = pair_evidence(doc, source, target, lexicon=lexicon)
             rule_type = best_type(rule_scores(evidence))
             taught = gold & {rule_type} or gold

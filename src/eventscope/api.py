@@ -136,7 +136,9 @@ def predict_records(
     return out
 
 
-def _first_span(actors: list[dict[str, Any]], text: str) -> Span | None:
+def first_span(actors: list[dict[str, Any]] | None, text: str) -> Span | None:
+    """The span of the first gold actor that can be placed in ``text`` (by offsets, else by
+    its words)."""
     for actor in actors or []:
         start, end = actor.get("start"), actor.get("end")
         if start is None or end is None:
@@ -168,8 +170,8 @@ def classify_records(
         text = doc.text
         events = []
         for event in record.get("events", []):
-            source = _first_span(event.get("source", []), text)
-            target = _first_span(event.get("target", []), text)
+            source = first_span(event.get("source", []), text)
+            target = first_span(event.get("target", []), text)
             type_, scores = classify(doc, source, target)
             events.append({**event, "type": type_, "quad": codes.quad(type_), "scores": scores})
         out.append({**record, "events": events})
