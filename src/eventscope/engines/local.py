@@ -28,10 +28,11 @@ from eventscope.settings import Settings
 # Chunks queued per worker: one being coded, one waiting, so no worker idles between chunks.
 IN_FLIGHT_PER_WORKER = 2
 # Chunks a worker codes before it is replaced by a fresh one. spaCy's string store keeps
-# every new word a worker sees, so a worker's memory creeps up over a long run (about +30%
-# over 5,000 news articles); replacing the workers (a pause of a few seconds, every 3,200
-# articles per worker at the default batch size) keeps it flat on corpora of any size.
-CHUNKS_PER_WORKER = 100
+# every new word a worker sees, so a worker's memory creeps up over a long run (870 MB after
+# 250 news articles, 1,170 MB after 2,500); replacing the workers (a pause of a few seconds
+# every 1,600 articles per worker at the default batch size) keeps it bounded on corpora of
+# any size.
+CHUNKS_PER_WORKER = 50
 
 
 class InProcessEngine:
