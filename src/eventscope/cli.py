@@ -681,5 +681,46 @@ def stories(
     err.print("1 story" if len(found) == 1 else f"{len(found)} stories")
 
 
+
+@app.command()
+def serve(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file to serve (read-only reads).")],
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on. Setting: server.host.")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port. Setting: server.port.")
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            help="Token that writes (POST /api/articles) need; without one, writes are off. "
+            "Also $EVENTSCOPE_TOKEN or the setting server.token.",
+        ),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the HTTP API (/api/..., schema at /openapi.json) and the web page (/): map,
+    timeline, actor network, events with their evidence, and a box to code an article."""
+    import dataclasses
+
+    from eventscope.serve import serve as run_server
+
+    settings = _settings(config)
+    changes = {"host": host, "port": port, "token": token}
+    server = dataclasses.replace(
+        settings.server, **{k: v for k, v in changes.items() if v is not None}
+    )
+    settings = settings.replace(server=server)
+    with _errors():
+        _existing(db)
+        err.print(
+            f"eventscope: serving {db} on http://{server.host}:{server.port}/ "
+            f"(writes {'on: token required' if server.token else 'off: no token set'})",
+            markup=False,
+            highlight=False,
+        )
+        run_server(db, settings=settings)
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -35,7 +35,7 @@ WHERE ($speaker::VARCHAR IS NULL OR lower(coalesce(q.speaker_name, '')) LIKE $sp
   AND ($until::DATE IS NULL OR a.published <= $until::DATE)
 GROUP BY ALL
 ORDER BY a.published NULLS LAST, q.article_id, q.content_start
-LIMIT $limit
+LIMIT $limit OFFSET $offset
 """
 
 
@@ -47,12 +47,12 @@ class StatementFilter:
     country: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
-    limit: int = 100
+    limit: int | None = 100  # None: all
+    offset: int = 0
 
 
-def statements(store: Store, where: StatementFilter | None = None) -> list[dict[str, Any]]:
-    """Stored statements matching ``where``, oldest article first, each with its events."""
-    where = where or StatementFilter()
+def statement_query(where: StatementFilter) -> tuple[str, dict[str, Any]]:
+    """The statements query and its parameters (every value a parameter)."""
     pattern = f"%{where.speaker.lower()}%" if where.speaker else None
     country = where.country.upper() if where.country else None
     params = {
@@ -60,6 +60,14 @@ def statements(store: Store, where: StatementFilter | None = None) -> list[dict[
         "country": country,
         "since": where.since,
         "until": where.until,
-        "limit": max(0, where.limit),
+        "limit": None if where.limit is None else max(0, where.limit),
+        "offset": max(0, where.offset),
     }
-    return store.query(_SQL, params)  # every value a parameter
+    return _SQL, params
+
+
+def statements(store: Store, where: StatementFilter | None = None) -> list[dict[str, Any]]:
+    """Stored statements matching ``where``, oldest article first, each with its events."""
+    where = where or StatementFilter()
+    sql, params = statement_query(where)
+    return store.query(sql, params)  # every value a parameter

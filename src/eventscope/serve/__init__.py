@@ -1,0 +1,28 @@
+"""The HTTP API and the web page: ``create_app(db)`` builds the FastAPI app over a database
+file; ``serve(db, settings=...)`` runs it with uvicorn (``eventscope serve``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from eventscope.serve.app import create_app
+from eventscope.settings import Settings
+
+__all__ = ["create_app", "serve"]
+
+
+def serve(db: str | Path, *, settings: Settings) -> None:
+    """Check the database, then serve the API and page on ``settings.server`` host and port
+    until interrupted. Raises ``StoreError`` when the file is missing or not eventscope's."""
+    import uvicorn
+
+    from eventscope.serve.database import Database
+
+    probe = Database(db)
+    try:
+        probe.check()
+    finally:
+        probe.close()
+    app = create_app(db, settings=settings)
+    server = settings.server
+    uvicorn.run(app, host=server.host, port=server.port, log_level="warning")
