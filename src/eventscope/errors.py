@@ -51,3 +51,16 @@ class EngineError(EventscopeError):
     unreachable. Articles stored before it are kept; the same command continues the run."""
 
     code = "engine"
+
+
+class TimeLimitError(EventscopeError):
+    """A document took longer than its time limit (setting ``limits.max_seconds``). Names the
+    document and the limit; in a batch it is recorded as the document's failure."""
+
+    code = "timeout"
+
+    def __init__(self, document: str, seconds: float) -> None:
+        self.document = document
+        self.seconds = seconds
+        self.reason = f"timed out after {seconds:g} s (settings: limits.max_seconds)"
+        super().__init__(f"{document}: {self.reason}")

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from eventscope import dates as date_stage
 from eventscope import quotes as quote_stage
 from eventscope.actors import ActorTables, find_actors, load_tables
+from eventscope.deadlines import time_limit
+from eventscope.errors import TimeLimitError
 from eventscope.events import find_events
 from eventscope.nlp import load_nlp
 from eventscope.places import find_places, locate_event
@@ -100,21 +102,30 @@ class Pipeline:
                     yield doc
                     continue
                 try:
-                    yield self._extract_doc(item, doc)
+                    # Never a yield inside the limit: its timer must not run in the consumer.
+                    with time_limit(self.settings.limits.max_seconds, document=_name(item)):
+                        extraction = self._extract_doc(item, doc)
                 except Exception as exc:  # noqa: BLE001 - recorded per document, run goes on
                     yield _failure(item, "extract", exc)
+                else:
+                    yield extraction
 
     def _parse_batch(self, articles: list[Article]) -> dict[str, Doc | Failure]:
+        max_seconds = self.settings.limits.max_seconds
         try:
             started = time.perf_counter()
-            docs = list(self.nlp.pipe(a.text for a in articles))
+            # A batch that runs over its documents' time is parsed again one by one, below,
+            # each under its own limit, so that only the slow one fails.
+            with time_limit(max_seconds * len(articles), document="a batch"):
+                docs = list(self.nlp.pipe(a.text for a in articles))
             self._timed("parse", started)
             return {a.id: d for a, d in zip(articles, docs, strict=True)}
         except Exception:  # noqa: BLE001 - find which document broke the batch
             parsed: dict[str, Doc | Failure] = {}
             for article in articles:
                 try:
-                    parsed[article.id] = self.nlp(article.text)
+                    with time_limit(max_seconds, document=_name(article)):
+                        parsed[article.id] = self.nlp(article.text)
                 except Exception as exc:  # noqa: BLE001
                     parsed[article.id] = _failure(article, "parse", exc)
             return parsed
@@ -160,10 +171,10 @@ class Pipeline:
         )
 
 
+def _name(article: Article) -> str:
+    return article.origin or article.id
+
+
 def _failure(article: Article, stage: str, exc: Exception) -> Failure:
-    return Failure(
-        document=article.origin or article.id,
-        stage=stage,
-        reason=f"{type(exc).__name__}: {exc}",
-        article_id=article.id,
-    )
+    reason = exc.reason if isinstance(exc, TimeLimitError) else f"{type(exc).__name__}: {exc}"
+    return Failure(document=_name(article), stage=stage, reason=reason, article_id=article.id)

@@ -22,6 +22,9 @@ LOCAL_FILE = "eventscope.toml"
 class Limits:
     max_chars: int = 1_000_000
     max_garbage_ratio: float = 0.05
+    # Seconds one document may take to be parsed, and again to be coded after parsing; a
+    # slower one fails ("timed out after N s") and the batch goes on. 0: no limit.
+    max_seconds: float = 60.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,9 @@ _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
 _DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
 # Elements after which text breaks a line when feed HTML is flattened.
+# Characters XML cannot hold (lxml refuses text with them): control characters but for tab,
+# line feed and carriage return. In feed HTML they are noise; they become spaces.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BLOCKS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote tr table section article pre".split()
 )
@@ -65,7 +69,8 @@ def parse_feed(data: bytes, *, document: str) -> tuple[str | None, list[FeedItem
         raise InputError(document, f"not well-formed XML ({exc})") from None
     if root is None:
         raise InputError(document, "not well-formed XML (nothing could be parsed)")
-    tag = etree.QName(root).localname.lower()
+    # Not etree.QName(root): it raises on the odd root names a recovering parser leaves.
+    tag = root.tag.rpartition("}")[2].lower() if isinstance(root.tag, str) else ""
     if tag == "rss":
         channel = root.find("channel")
         if channel is None:
@@ -95,6 +100,9 @@ def read_feed(
         outlet, items = parse_feed(data, document=source)
     except InputError as exc:
         yield Failure(document=source, stage="ingest", reason=exc.reason)
+        return
+    except ValueError as exc:  # lxml on some garbled markup
+        yield Failure(document=source, stage="ingest", reason=f"not a readable feed ({exc})")
         return
     if not items:
         yield Failure(document=source, stage="ingest", reason="a feed with no items")
@@ -226,6 +234,7 @@ def html_to_text(markup: str) -> str:
     runs of spaces collapsed. Text without markup is returned unchanged but for spacing."""
     if "<" not in markup and "&" not in markup:
         return _tidy(markup)
+    markup = _NOT_XML.sub(" ", markup)
     import lxml.html
     from lxml import etree
 

@@ -296,7 +296,8 @@ def _read_file(path: str, kind: Kind | None, limits: _Limits) -> Iterator[Articl
                 yield _failure(path, "binary file, not text")
                 return
             if kind == "jsonl":
-                yield from _jsonl_from_bytes(_chunk_lines(head, handle), path, limits)
+                lines = _chunk_lines(head, handle, max_len=limits.max_bytes)
+                yield from _jsonl_from_bytes(lines, path, limits)
                 return
             # Refused before reading: a 20 GB file must not be loaded to be rejected.
             max_bytes = limits.fetch.max_bytes if kind == "feed" else limits.max_bytes
@@ -413,12 +414,16 @@ def _plain_article(data: bytes, document: str, limits: _Limits) -> Article:
 
 
 def _jsonl_from_bytes(
-    lines: Iterable[bytes], path: str, limits: _Limits
+    lines: Iterable[bytes | _Overlong], path: str, limits: _Limits
 ) -> Iterator[Article | Failure]:
     offset = 0
     for number, raw in enumerate(lines, start=1):
-        line_start, offset = offset, offset + len(raw)
         document = f"{path}:{number}"
+        if isinstance(raw, _Overlong):
+            offset += raw.size
+            yield _failure(document, "a line of more than " + _too_large(raw.limit, limits))
+            continue
+        line_start, offset = offset, offset + len(raw)
         if number == 1 and _has_utf16_bom(raw):
             yield _failure(path, "UTF-16 JSON lines are not supported; re-encode as UTF-8")
             return
@@ -437,10 +442,13 @@ def _jsonl_from_bytes(
 
 
 def _jsonl_from_text(
-    lines: Iterable[str], name: str, limits: _Limits
+    lines: Iterable[str | _Overlong], name: str, limits: _Limits
 ) -> Iterator[Article | Failure]:
     for number, line in enumerate(lines, start=1):
-        if line.strip():
+        if isinstance(line, _Overlong):
+            reason = "a line of more than " + _too_large(line.limit, limits)
+            yield _failure(f"{name}:{number}", reason)
+        elif line.strip():
             yield _jsonl_record(line, f"{name}:{number}", limits)
 
 
@@ -500,7 +508,8 @@ def _read_stdin(stream: TextIO | BinaryIO, limits: _Limits) -> Iterator[Article 
         return
     if isinstance(head, bytes):
         if head.lstrip(codecs.BOM_UTF8).lstrip().startswith(b"{"):
-            yield from _jsonl_from_bytes(_chunk_lines(head, source), STDIN_NAME, limits)
+            lines = _chunk_lines(head, source, max_len=limits.max_bytes)
+            yield from _jsonl_from_bytes(lines, STDIN_NAME, limits)
             return
         # Never read(-n): that would read everything.
         data = head + source.read(max(limits.max_bytes + 1 - len(head), 0))
@@ -513,7 +522,8 @@ def _read_stdin(stream: TextIO | BinaryIO, limits: _Limits) -> Iterator[Article 
             yield _failure(STDIN_NAME, exc.reason)
         return
     if head.lstrip("\ufeff").lstrip().startswith("{"):
-        yield from _jsonl_from_text(_chunk_lines(head, source), STDIN_NAME, limits)
+        lines = _chunk_lines(head, source, max_len=limits.max_bytes)
+        yield from _jsonl_from_text(lines, STDIN_NAME, limits)
         return
     text = head + source.read(max(limits.max_chars + 1 - len(head), 0))
     try:
@@ -527,21 +537,43 @@ def _read_stdin(stream: TextIO | BinaryIO, limits: _Limits) -> Iterator[Article 
         yield _failure(STDIN_NAME, exc.reason)
 
 
-def _chunk_lines(head: Any, source: Any) -> Iterator[Any]:
-    """Lines (with their ends) of ``head`` followed by the rest of ``source``, streamed."""
+@dataclass(frozen=True, slots=True)
+class _Overlong:
+    """A line longer than the limit, in place of its text (which was not kept)."""
+
+    size: int
+    limit: int
+
+
+def _chunk_lines(head: Any, source: Any, *, max_len: int | None = None) -> Iterator[Any]:
+    """Lines (with their ends) of ``head`` followed by the rest of ``source``, streamed.
+
+    A line longer than ``max_len`` is read through but not kept: an ``_Overlong`` stands in
+    for it, so a 50 MB line costs no more memory than a chunk."""
     newline = b"\n" if isinstance(head, bytes) else "\n"
     empty = head[:0]
     # Pieces of the line being read: joined once it ends, so a long line costs linear time.
     parts: list[Any] = []
+    size = 0  # of the line being read
     chunk = head
     while chunk:
         pieces = chunk.split(newline)
         for piece in pieces[:-1]:
-            parts.append(piece)
-            yield empty.join(parts) + newline
-            parts = []
+            size += len(piece) + 1
+            if max_len is not None and size > max_len:
+                yield _Overlong(size, max_len)
+            else:
+                parts.append(piece)
+                yield empty.join(parts) + newline
+            parts, size = [], 0
         if pieces[-1]:
-            parts.append(pieces[-1])
+            size += len(pieces[-1])
+            if max_len is None or size <= max_len:
+                parts.append(pieces[-1])
+            else:
+                parts = []
         chunk = source.read(_CHUNK)
-    if parts:
+    if max_len is not None and size > max_len:
+        yield _Overlong(size, max_len)
+    elif parts:
         yield empty.join(parts)

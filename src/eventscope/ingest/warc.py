@@ -45,6 +45,11 @@ def read_warc(
             if not str(record.format).startswith("warc"):
                 yield _failure(path, f"not a WARC file (a record in {record.format} format)")
                 return
+            if not record.rec_type:
+                # warcio reads a garbled header as a record with no type: say so, rather than
+                # passing over the rest of the file in silence.
+                yield _failure(path, "not a readable WARC file (a record without a WARC-Type)")
+                return
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             status = record.http_headers.get_statuscode() or ""
@@ -64,7 +69,8 @@ def read_warc(
                 continue
             crawled = record.rec_headers.get_header("WARC-Date")
             yield _page(body, document, url, crawled, max_chars, max_garbage_ratio)
-    except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError, AttributeError, TypeError) as exc:
+        # warcio raises AttributeError or TypeError on some cut or garbled headers.
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         yield _failure(path, f"not a readable WARC file ({reason})")
 
