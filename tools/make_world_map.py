@@ -59,10 +59,18 @@ def path_data(rings: list[list[tuple[float, float]]]) -> str:
             point = (round(lon, 1), round(-lat, 1))
             if not rounded or rounded[-1] != point:
                 rounded.append(point)
-        if len(rounded) < 3:
-            continue
-        coords = " ".join(f"{x:g},{y:g}" for x, y in rounded)
-        parts.append(f"M{coords}Z")
+        # A ring that crosses the antimeridian jumps from one edge of the map to the other:
+        # drawn as is, it would draw a line across the world. Each side is drawn on its own.
+        pieces: list[list[tuple[float, float]]] = [[]]
+        for point in rounded:
+            if pieces[-1] and abs(point[0] - pieces[-1][-1][0]) > 180:
+                pieces.append([])
+            pieces[-1].append(point)
+        for piece in pieces:
+            if len(piece) < 3:
+                continue
+            coords = " ".join(f"{x:g},{y:g}" for x, y in piece)
+            parts.append(f"M{coords}Z")
     return "".join(parts)
 
 
@@ -78,11 +86,13 @@ def make_svg(topology: dict[str, Any]) -> str:
             if kind == "MultiPolygon"
             else []
         )
+        name = geometry.get("properties", {}).get("name", "")
+        if name == "Antarctica":
+            continue  # no events there worth the bytes; the page's map stops at 60 S
         rings = [ring(r, arcs) for polygon in polygons for r in polygon]
         data = path_data(rings)
         if not data:
             continue
-        name = geometry.get("properties", {}).get("name", "")
         name = name.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
         paths.append(f'<path data-name="{name}" d="{data}"/>')
     return (

@@ -183,8 +183,12 @@ def create_app(
             bbox_raw=bbox,
         )
 
+    default_page = min(100, server.max_page_size)
+
     def page(
-        limit: Annotated[int, Query(description=f"Rows per page, 1-{server.max_page_size}")] = 100,
+        limit: Annotated[
+            int, Query(description=f"Rows per page, 1-{server.max_page_size}")
+        ] = default_page,
         offset: Annotated[int, Query(description="Rows to skip")] = 0,
     ) -> Page:
         return params.page(limit, offset, max_size=server.max_page_size)
