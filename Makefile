@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/eventscope demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench training
+	$(BIN)/ruff check src tests bench training tools
 
 # pytest exits 5 when it collects nothing (say, a filtered run): report it, don't fail on it.
 test: $(STAMP) lint
