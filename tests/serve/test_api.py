@@ -410,3 +410,19 @@ def test_reads_answer_503_while_another_process_writes(
         holder.wait()
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (len(ARTICLES),)
+
+
+def test_a_query_past_the_time_limit_is_stopped(sample_db: Path) -> None:
+    from eventscope.serve.database import Database, QueryTimeout
+
+    database = Database(sample_db, query_seconds=0.2)
+    try:
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout, match="longer than 0.2 s"):
+            with database.read() as cursor:
+                cursor.execute("SELECT count(*) FROM range(100000000000)").fetchall()
+        assert time.monotonic() - started < 5
+        with database.read() as cursor:  # the next request is fine
+            assert cursor.execute("SELECT count(*) FROM articles").fetchone() == (len(ARTICLES),)
+    finally:
+        database.close()

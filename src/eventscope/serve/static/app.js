@@ -414,6 +414,7 @@ async function codeArticle(submitEvent) {
   const article = body.article;
   const events = article.events || [];
   const ranges = events.flatMap((e) => [
+    ...(e.sentence_span ? [{ ...e.sentence_span, cls: "hl-sentence" }] : []),
     { start: e.trigger_start, end: e.trigger_end, cls: "hl-trigger" },
     ...(e.source || []).map((a) => ({ start: a.start, end: a.end, cls: "hl-source" })),
     ...(e.target || []).map((a) => ({ start: a.start, end: a.end, cls: "hl-target" })),
