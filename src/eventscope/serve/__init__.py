@@ -13,14 +13,17 @@ __all__ = ["create_app", "serve"]
 
 def serve(db: str | Path, *, settings: Settings) -> None:
     """Check the database, then serve the API and page on ``settings.server`` host and port
-    until interrupted. Raises ``StoreError`` when the file is missing or not eventscope's."""
+    until interrupted. Raises ``StoreError`` when the file is missing or not eventscope's; a
+    file that another process is writing is served all the same (reads answer 503 meanwhile)."""
     import uvicorn
 
-    from eventscope.serve.database import Database
+    from eventscope.serve.database import Database, DatabaseBusy
 
     probe = Database(db)
     try:
         probe.check()
+    except DatabaseBusy:
+        pass  # an ingest is writing: reads answer 503 "database is busy" until it is done
     finally:
         probe.close()
     app = create_app(db, settings=settings)
