@@ -2,8 +2,10 @@
 
 Single writer: a ``Store`` opened read-write is the only thing that writes to its file. DuckDB
 lets one process at a time open a file for writing (and no other process may read it
-meanwhile), so a second eventscope process gets a ``StoreError`` saying the database is
-busy instead of waiting. In a batch run, workers extract and hand ``Extraction`` records to
+meanwhile, nor write it while any process has it open read-only), so a second eventscope
+process gets a ``StoreError`` saying the database is busy, and why, instead of waiting.
+Within one process, a read-only ``Store`` shares the writer's database and sees committed
+articles only. In a batch run, workers extract and hand ``Extraction`` records to
 the one process that holds the ``Store``; that process calls ``write`` per article (or
 ``write_many`` per batch, which is about ten times faster).
 
@@ -67,7 +69,19 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _busy(path: Path) -> StoreError:
+def _busy(path: Path, *, read_only: bool, held_by_readers: bool) -> StoreError:
+    # DuckDB's file lock is held for as long as a connection is open, not per transaction,
+    # and nothing waits for it: say who holds it and what to do.
+    if held_by_readers:
+        return StoreError(
+            f"database {path} is busy: another process has it open for reading; it can be "
+            "written once that process closes it"
+        )
+    if read_only:
+        return StoreError(
+            f"database {path} is busy: being written by another process (an ingest); try "
+            "again when it is done, or read the exported files"
+        )
     return StoreError(
         f"database {path} is busy: another eventscope process is writing to it "
         "(one writer at a time)"
@@ -105,7 +119,9 @@ def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as exc:
         message = str(exc)
         if "Could not set lock" in message or "Conflicting lock" in message:
-            raise _busy(path) from exc
+            # DuckDB adds that read-only would work when only readers hold the lock.
+            readers = "open this database in read-only mode" in message
+            raise _busy(path, read_only=read_only, held_by_readers=readers) from exc
         if "not a valid DuckDB database" in message:
             raise _not_ours(path) from exc
         raise StoreError(f"cannot open database {path}: {message}") from exc
