@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint quality bench clean
+.PHONY: install demo test lint quality bench audit clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ quality: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
+
+# Known vulnerabilities in the installed packages (PyPI's advisories). Needs the network
+# (PyPI's JSON API, api.osv.dev), so not part of `make test`; --strict fails when a package
+# cannot be checked, rather than passing with nothing checked.
+audit: $(STAMP)
+	$(BIN)/python -m pip install --quiet pip-audit==2.10.1
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 clean:
 	rm -rf $(VENV) eventscope-demo.duckdb
