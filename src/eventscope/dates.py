@@ -45,6 +45,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from eventscope.nlp import doc_text
 from eventscope.records import DateMention, DatePrecision, Event, Sentence, Span
 
 if TYPE_CHECKING:
@@ -447,7 +448,7 @@ def find_dates(
     ``DateMention`` (source "text") per resolvable expression, in text order. Expressions that
     need an anchor ("Wednesday", "yesterday") are skipped when ``published`` is None.
     """
-    text = doc.text
+    text = doc_text(doc)
     found: list[tuple[int, int, Resolved, int]] = []
     for sentence in sentences:
         if not sentence.is_content:

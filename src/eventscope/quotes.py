@@ -45,6 +45,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from eventscope.nlp import doc_text
 from eventscope.records import Actor, Quote, Sentence, Span
 
 if TYPE_CHECKING:
@@ -204,7 +205,7 @@ class _Finder:
 
     def __init__(self, doc: Doc, sentences: Sequence[Sentence], verbs: frozenset[str]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.sentences = sentences
         self.sentence_starts = [s.start for s in sentences]
         self.verbs = verbs

@@ -440,6 +440,36 @@ def test_write_many_stores_a_batch_and_isolates_a_bad_article(db_path: Path) -> 
         ]
 
 
+def test_a_batch_mixing_articles_with_and_without_events_is_one_transaction(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An article in which nothing was coded once made the batch's version maps untypeable
+    # ({} beside filled maps), so every batch fell back to one transaction per article.
+    coded = make_extraction("art-1", "news/one.txt")
+    empty = Extraction(
+        article=make_extraction("art-2", "news/two.txt").article,
+        sentences=coded.sentences,
+        versions={"eventscope": "9.9", "tables": "t1", "model": "m1"},
+    )
+    bare = Extraction(article=make_extraction("art-3", "news/three.txt").article, sentences=())
+    with Store(db_path) as store:
+        calls = []
+        original = store._write_batch
+        monkeypatch.setattr(
+            store,
+            "_write_batch",
+            lambda batch, **kw: calls.append(len(batch)) or original(batch, **kw),
+        )
+        assert store.write_many([coded, empty, bare]) == ["stored"] * 3
+        assert calls == [3]
+        rows = dict(
+            store._connection.execute("SELECT id, versions FROM articles").fetchall()
+        )
+    assert rows["art-2"] == {"eventscope": "9.9", "tables": "t1", "model": "m1"}
+    assert rows["art-3"] == {}
+    assert rows["art-1"] == dict(coded.events[0].versions)
+
+
 # -- failures ------------------------------------------------------------------------------
 
 

@@ -53,6 +53,7 @@ from eventscope.actors.tables import (
     load_tables,
     name_key,
 )
+from eventscope.nlp import doc_text
 from eventscope.records import Actor, Sentence, Span
 
 if TYPE_CHECKING:  # spaCy is only needed by whoever made the Doc
@@ -154,7 +155,7 @@ class _Finder:
         self.doc = doc
         self.tables = tables
         self.year = year
-        self.text = doc.text  # built from the tokens on every access: read it once
+        self.text = doc_text(doc)
         self.words, self.spaces, self.pos = _words(doc)
         self.ents = list(doc.ents)
         self.ent_starts = [ent.start for ent in self.ents]

@@ -39,6 +39,7 @@ from eventscope.events.roles import (
     target_heads,
 )
 from eventscope.events.triggers import Match, find_matches
+from eventscope.nlp import doc_text
 from eventscope.records import Actor, Event, Factuality, Sentence, Span
 
 if TYPE_CHECKING:
@@ -343,7 +344,7 @@ def _event_id(article_id: str, sentence: int, trigger: Span, typ: str, coding: C
 def _trigger_span(doc: Doc, match: Match) -> Span:
     first, last = doc[match.tokens[0]], doc[match.tokens[-1]]
     start, end = first.idx, last.idx + len(last.text)
-    return Span(start, end, doc.text[start:end])
+    return Span(start, end, doc_text(doc)[start:end])
 
 
 def final_codes(

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from eventscope.events.triggers import Match, is_verb
+from eventscope.nlp import doc_text
 from eventscope.records import Actor, Span
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ class ActorIndex:
         head_end = head.idx + len(head.text)
         start = min(owner.span.start, direct.span.start if direct else head.left_edge.idx)
         end = max(owner.span.end, direct.span.end if direct else head_end)
-        text = self.doc.text[start:end]
+        text = doc_text(self.doc)[start:end]
         sector = direct.sector if direct is not None and direct.sector else owner.sector
         return dataclasses.replace(owner, span=Span(start, end, text), sector=sector)
 

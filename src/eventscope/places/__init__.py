@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from eventscope.nlp import doc_text
 from eventscope.places.gazetteer import Candidate, Entry, Gazetteer, load_gazetteer, name_key
 from eventscope.places.location import locate_event, main_place
 from eventscope.places.resolve import resolve_mentions
@@ -42,4 +43,4 @@ def find_places(
     """
     gazetteer = gazetteer or load_gazetteer()
     mentions = find_mentions(doc, sentences, gazetteer=gazetteer)
-    return resolve_mentions(mentions, gazetteer=gazetteer, text=doc.text)
+    return resolve_mentions(mentions, gazetteer=gazetteer, text=doc_text(doc))

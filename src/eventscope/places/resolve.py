@@ -279,23 +279,24 @@ def resolve_mentions(
             weight = min(1.0, margin / SURE_MARGIN)
             sure.append((name_key(mention.text), ranked[0].candidate.entry, weight))
 
+    # Mentions still on probation do not vote.
+    probation = {name_key(m.text) for m in mentions if m.needs_context}
+    voters = [(k, e, w) for k, e, w in sure if k not in probation]
+    contexts: dict[str, Context] = {}
     places: list[Place] = []
     for i, (mention, cands) in enumerate(zip(mentions, candidates, strict=True)):
         key = name_key(mention.text)
         # A name does not vote for itself: "Georgia" twice must not settle "Georgia".
-        context = Context.from_entries(
-            [(e, w) for k, e, w in sure if k != key and not _needs(mentions, k)]
-        )
+        context = contexts.get(key)
+        if context is None:
+            context = contexts[key] = Context.from_entries(
+                [(e, w) for k, e, w in voters if k != key]
+            )
         ranked = rank(mention, cands, context, parent=pairs.get(i), holds=held.get(i))
         if mention.needs_context and not _agrees(ranked, context):
             continue
         places.append(_place(mention, ranked))
     return tuple(places)
-
-
-def _needs(mentions: Sequence[Mention], key: str) -> bool:
-    """Mentions still on probation do not vote."""
-    return any(m.needs_context and name_key(m.text) == key for m in mentions)
 
 
 def _agrees(ranked: Sequence[Scored], context: Context) -> bool:

@@ -16,6 +16,7 @@ resolution yet). Sources, in order of trust:
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -200,14 +201,20 @@ def find_mentions(
             )
         )
 
+    # ``Span.ents`` filters every entity of the doc on each call: bucket them once instead.
+    ents = list(doc.ents)
+    ent_starts = [ent.start for ent in ents]
     for sentence in content:
         sentence_span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
         if sentence_span is None:
             continue
+        first = bisect.bisect_left(ent_starts, sentence_span.start)
+        last = bisect.bisect_left(ent_starts, sentence_span.end)
+        sentence_ents = [e for e in ents[first:last] if e.end <= sentence_span.end]
         dateline = _dateline(doc, sentence_span, gazetteer)
         if dateline is not None:
             add(dateline, "", "dateline", sentence)
-        for ent in sentence_span.ents:
+        for ent in sentence_ents:
             if any(taken[i] for i in range(ent.start, ent.end)):
                 continue
             span = _strip(ent)

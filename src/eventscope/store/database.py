@@ -155,7 +155,9 @@ def _insert_all(
         aid = article.id
         stamp = versions
         if stamp is None:
-            stamp = {k: v for event in extraction.events for k, v in event.versions.items()}
+            stamp = dict(extraction.versions)
+            for event in extraction.events:
+                stamp.update(event.versions)
         tables[ARTICLES].append(
             rows.article_row(
                 article, n_sentences=len(extraction.sentences), stored_at=stored_at, versions=stamp

@@ -33,6 +33,12 @@ def _actor(actor: Actor) -> Row:
     return (actor.name, actor.kind, actor.country, actor.sector, actor.entity_id, actor.rule)
 
 
+def _map(values: Mapping[str, str]) -> dict[str, list[str]]:
+    """A MAP parameter in DuckDB's key/value form. Plain dicts are read as STRUCTs: in a list
+    of them DuckDB unites their keys (adding NULL values) and cannot type ``{}`` at all."""
+    return {"key": list(values), "value": list(values.values())}
+
+
 def article_row(
     article: Article, *, n_sentences: int, stored_at: dt.datetime, versions: Mapping[str, str]
 ) -> Row:
@@ -48,7 +54,7 @@ def article_row(
         article.text,
         n_sentences,
         stored_at,
-        dict(versions),
+        _map(versions),
     )
 
 
@@ -110,7 +116,7 @@ def event_row(event: Event) -> Row:
         *place_cols,
         event.rule,
         event.confidence,
-        dict(event.versions),
+        _map(event.versions),
         event.acled,
     )
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
+from eventscope.nlp import doc_text
 from eventscope.text.sentences import _BLANK_LINE, _LINE_BREAK, is_hard_wrapped, text_spans
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def unit_starts(text: str) -> list[int]:
 
 def mark_boundaries(doc: Doc) -> Doc:
     """Set ``is_sent_start`` at line starts and after datelines; leave the rest to the parser."""
-    starts = set(unit_starts(doc.text))
+    starts = set(unit_starts(doc_text(doc)))
     if not starts:
         return doc
     for token in doc[1:]:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from eventscope.nlp import doc_text
 from eventscope.records import Article, Sentence
 from eventscope.text.rules import (
     RuleSet,
@@ -63,7 +64,7 @@ def split_sentences(
     in data/text/boilerplate.tsv.
     """
     text = article.text
-    if doc.text != text:
+    if doc_text(doc) != text:
         raise ValueError("the spaCy Doc was not made from this article's text")
     rules = rules if rules is not None else load_text_rules()
     lines = text_spans(text, _LINE_BREAK)
