@@ -698,6 +698,19 @@ def serve(
             "Also $EVENTSCOPE_TOKEN or the setting server.token.",
         ),
     ] = None,
+    ingest: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ingest",
+            help="Code these documents (files, folders, globs; repeat the option) into the "
+            "database while serving it: the API shows each batch once committed, and "
+            "/api/health the progress. The only way to read a database while it is written.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=0, help="Worker processes for --ingest (0: one per core)."),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Serve the HTTP API (/api/..., schema at /openapi.json) and the web page (/): map,
@@ -711,16 +724,24 @@ def serve(
     server = dataclasses.replace(
         settings.server, **{k: v for k, v in changes.items() if v is not None}
     )
-    settings = settings.replace(server=server)
+    settings = settings.replace(server=server, workers=workers)
     with _errors():
-        _existing(db)
+        if not ingest:
+            _existing(db)
         err.print(
             f"eventscope: serving {db} on http://{server.host}:{server.port}/ "
             f"(writes {'on: token required' if server.token else 'off: no token set'})",
             markup=False,
             highlight=False,
         )
-        run_server(db, settings=settings)
+        if ingest:
+            err.print(
+                f"eventscope: coding {len(ingest)} path(s) into {db} while serving "
+                "(progress: /api/health)",
+                markup=False,
+                highlight=False,
+            )
+        run_server(db, settings=settings, ingest=ingest or ())
 
 if __name__ == "__main__":  # pragma: no cover
     app()

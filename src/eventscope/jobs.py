@@ -42,6 +42,7 @@ def ingest_paths(
     pipeline: Pipeline | None = None,
     engine: Engine | None = None,
     on_progress: Progress | None = None,
+    store: Store | None = None,
 ) -> IngestSummary:
     """Code every document under ``paths`` into ``settings.database``.
 
@@ -51,7 +52,9 @@ def ingest_paths(
     ``workers``: see ``eventscope.engines``; ``pipeline`` is used when it runs in this
     process, and an engine passed in is left open for the caller to close); the writing
     stays here, and each batch is committed as it comes, so a run that is killed continues
-    where it stopped when it is started again, storing nothing twice.
+    where it stopped when it is started again, storing nothing twice. A ``store`` passed in
+    (the writer of ``eventscope serve --ingest``, whose readers share it) is written to and
+    left open; by default the job opens ``settings.database`` and closes it at the end.
     """
     summary = IngestSummary(db=settings.database)
     documents = read_documents(
@@ -66,7 +69,12 @@ def ingest_paths(
     in_flight: set[str] = set()
     owned = engine is None
     engine = engine or open_engine(settings, pipeline=pipeline)
-    with Store(settings.database) as store, _closing(engine, owned):
+    opened = store is None
+    store = store or Store(settings.database)
+    with (
+        contextlib.closing(store) if opened else contextlib.nullcontext(store),
+        _closing(engine, owned),
+    ):
         results = engine.extract_many(_skip_stored(documents, store, summary, in_flight))
         while chunk := list(itertools.islice(results, batch_size)):
             extractions = [r for r in chunk if isinstance(r, Extraction)]

@@ -8,7 +8,7 @@ answer says ``total``). A bad parameter is a 422 whose ``message`` names it and 
 
 import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -25,6 +25,7 @@ from eventscope import __version__
 from eventscope.errors import StoreError
 from eventscope.pipeline import Pipeline
 from eventscope.serve import params, queries
+from eventscope.serve.background import BackgroundIngest
 from eventscope.serve.coding import Coder, Submission
 from eventscope.serve.database import Database, DatabaseBusy, QueryTimeout
 from eventscope.serve.guard import SECURITY_HEADERS, BodyLimit, TokenError, check_token
@@ -76,18 +77,33 @@ def create_app(
     settings: Settings | None = None,
     pipeline: Pipeline | None = None,
     idle_seconds: float = 2.0,
+    ingest: Sequence[str] = (),
 ) -> FastAPI:
     """The API and page over the database file ``db`` (``settings.server`` for the token
-    and limits; ``pipeline`` codes posted articles, made on first post unless given)."""
+    and limits; ``pipeline`` codes posted articles, made on first post unless given).
+
+    ``ingest``: documents (files, folders, globs) that the server codes into ``db`` while it
+    serves, holding the single writer (see ``serve.background``); reads see each committed
+    batch, and ``/api/health`` reports the progress."""
     settings = settings or load_settings()
     server = settings.server
     database = Database(db, idle_seconds=idle_seconds, query_seconds=server.request_seconds)
     coder = Coder(settings, pipeline=pipeline)
     static = _static_files()
 
+    job = (
+        BackgroundIngest(ingest, settings=settings.replace(database=str(db)), database=database)
+        if ingest
+        else None
+    )
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if job is not None:
+            job.start()
         yield
+        if job is not None:
+            job.stop()
         database.close()
 
     app = FastAPI(
@@ -101,6 +117,7 @@ def create_app(
     )
     app.state.database = database
     app.state.coder = coder
+    app.state.ingest = job
     app.add_middleware(BodyLimit, max_bytes=server.max_body_bytes)
 
     @app.middleware("http")
@@ -212,6 +229,7 @@ def create_app(
             "articles": articles,
             "events": events,
             "writes": bool(server.token),
+            "ingest": job.status() if job is not None else None,
         }
 
     @app.get("/api/facets", tags=["meta"])

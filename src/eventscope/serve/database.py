@@ -11,7 +11,12 @@ shares one database instance, and readers see what the writer has committed. So:
   (the API answers 503 "database is busy"), never a crash;
 * a write (an article posted to the API) waits for the reads in flight, closes the read-only
   connection, opens the project's single writer (``Store``), writes, refreshes the corpus
-  tables, and closes it again, one write at a time. Reads wait meanwhile.
+  tables, and closes it again, one write at a time. Reads wait meanwhile;
+* an ingest run by the server itself (``eventscope serve --ingest``, ``hold_writer``) keeps
+  the single writer open in this process for the whole run: reads then use cursors of the
+  writer's instance and see every batch the ingest has committed, never one half-written,
+  and posted articles go through the same writer. This is the mode for reading while
+  writing: DuckDB lets no other process open a file that is being written.
 """
 
 from __future__ import annotations
@@ -97,6 +102,8 @@ class Database:
         self._lock = _ReadWriteLock()
         self._open_lock = threading.Lock()
         self._root: duckdb.DuckDBPyConnection | None = None
+        self._held: Store | None = None  # the writer of an ingest run in this process
+        self._held_use = threading.Lock()  # a post writing through it; it is not closed under it
         self._last_used = time.monotonic()
         self._closed = threading.Event()
         self._reaper = threading.Thread(target=self._reap, name="db-idle", daemon=True)
@@ -113,6 +120,12 @@ class Database:
             raise
 
     # -- reads -------------------------------------------------------------------------------
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        held = self._held
+        if held is not None:
+            return held.cursor()
+        return self._connection().cursor()
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         with self._open_lock:
@@ -132,7 +145,7 @@ class Database:
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-only cursor for one request (a cursor is one thread's connection)."""
         with self._lock.read():
-            cursor = self._connection().cursor()
+            cursor = self._cursor()
             # DuckDB's interrupt() stops the running query: the time limit per request.
             timer = threading.Timer(self.query_seconds, cursor.interrupt)
             timer.daemon = True
@@ -169,8 +182,37 @@ class Database:
     # -- the writer --------------------------------------------------------------------------
 
     @contextmanager
+    def hold_writer(self) -> Iterator[Store]:
+        """Open the single writer and keep it for a long job in this process (an ingest):
+        meanwhile reads run on cursors of its instance and writes go through it. Raises
+        ``DatabaseBusy`` when another process holds the file."""
+        with self._lock.write():
+            if self._held is not None:
+                raise StoreError(f"database {self.path.name}: an ingest is already running")
+            self._close_root()
+            try:
+                store = Store(self.path)
+            except StoreError as exc:
+                if "is busy" in str(exc):
+                    raise _busy(self.path) from exc
+                raise
+            self._held = store
+        try:
+            yield store
+        finally:
+            with self._lock.write(), self._held_use:
+                self._held = None
+                store.close()
+
+    @contextmanager
     def write(self) -> Iterator[Store]:
-        """The single writer, alone: reads wait, the read-only connection is closed first."""
+        """The single writer, alone: reads wait, the read-only connection is closed first.
+        While an ingest holds the writer, that writer is used (it takes one batch at a time)."""
+        with self._held_use:
+            held = self._held
+            if held is not None:
+                yield held
+                return
         with self._lock.write():
             self._close_root()
             try:

@@ -238,6 +238,13 @@ class Store:
             raise StoreError(f"database {self.path} is closed")
         return self._con
 
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A connection of its own to this Store's database instance, for a reader in another
+        thread of this process: it sees what this Store has committed, never a transaction
+        in progress (DuckDB's snapshot isolation). The caller closes it and only reads."""
+        with self._lock:
+            return self._connection.cursor()
+
     def _check_schema(self) -> None:
         con = self._connection
         found = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
