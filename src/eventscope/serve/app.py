@@ -104,6 +104,7 @@ def create_app(
         yield
         if job is not None:
             job.stop()
+        coder.close()
         database.close()
 
     app = FastAPI(
@@ -230,6 +231,8 @@ def create_app(
             "events": events,
             "writes": bool(server.token),
             "ingest": job.status() if job is not None else None,
+            # Stories and aggregated events are rebuilt in the background after posts.
+            "aggregates": coder.aggregates(),
         }
 
     @app.get("/api/facets", tags=["meta"])

@@ -10,8 +10,9 @@ shares one database instance, and readers see what the writer has committed. So:
   holds the file for writing, DuckDB refuses the read-only open: that is ``DatabaseBusy``
   (the API answers 503 "database is busy"), never a crash;
 * a write (an article posted to the API) waits for the reads in flight, closes the read-only
-  connection, opens the project's single writer (``Store``), writes, refreshes the corpus
-  tables, and closes it again, one write at a time. Reads wait meanwhile;
+  connection, opens the project's single writer (``Store``), writes, and closes it again, one
+  write at a time. While it writes, reads go on, on cursors of the writer's instance (they
+  see what it has committed): only the switch itself makes them wait;
 * an ingest run by the server itself (``eventscope serve --ingest``, ``hold_writer``) keeps
   the single writer open in this process for the whole run: reads then use cursors of the
   writer's instance and see every batch the ingest has committed, never one half-written,
@@ -103,7 +104,11 @@ class Database:
         self._open_lock = threading.Lock()
         self._root: duckdb.DuckDBPyConnection | None = None
         self._held: Store | None = None  # the writer of an ingest run in this process
+        # A connection of the held writer's instance that only makes the readers' cursors:
+        # the writer's own connection is locked while it writes a batch.
+        self._held_reader: duckdb.DuckDBPyConnection | None = None
         self._held_use = threading.Lock()  # a post writing through it; it is not closed under it
+        self._write_alone = threading.Lock()  # posts write one at a time
         self._last_used = time.monotonic()
         self._closed = threading.Event()
         self._reaper = threading.Thread(target=self._reap, name="db-idle", daemon=True)
@@ -122,9 +127,9 @@ class Database:
     # -- reads -------------------------------------------------------------------------------
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
-        held = self._held
-        if held is not None:
-            return held.cursor()
+        reader = self._held_reader
+        if reader is not None:
+            return reader.cursor()
         return self._connection().cursor()
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
@@ -196,33 +201,28 @@ class Database:
                 if "is busy" in str(exc):
                     raise _busy(self.path) from exc
                 raise
-            self._held = store
+            self._held, self._held_reader = store, store.cursor()
         try:
             yield store
         finally:
             with self._lock.write(), self._held_use:
-                self._held = None
+                reader, self._held, self._held_reader = self._held_reader, None, None
+                if reader is not None:
+                    reader.close()
                 store.close()
 
     @contextmanager
     def write(self) -> Iterator[Store]:
-        """The single writer, alone: reads wait, the read-only connection is closed first.
-        While an ingest holds the writer, that writer is used (it takes one batch at a time)."""
+        """The single writer, one write at a time. While an ingest holds the writer, that
+        writer is used (it takes one batch at a time); otherwise it is opened for this write
+        (``hold_writer``) and reads go on through it until it is closed again."""
         with self._held_use:
             held = self._held
             if held is not None:
                 yield held
                 return
-        with self._lock.write():
-            self._close_root()
-            try:
-                store = Store(self.path)
-            except StoreError as exc:
-                if "is busy" in str(exc):
-                    raise _busy(self.path) from exc
-                raise
-            with store:
-                yield store
+        with self._write_alone, self.hold_writer() as store:
+            yield store
 
     def close(self) -> None:
         self._closed.set()
