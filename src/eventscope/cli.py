@@ -142,6 +142,7 @@ def extract(
             stdin=sys.stdin,
             max_chars=settings.limits.max_chars,
             max_garbage_ratio=settings.limits.max_garbage_ratio,
+            max_seconds=settings.limits.max_seconds,
         )
         if published:
             documents = report.with_published(documents, published)

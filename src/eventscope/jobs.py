@@ -61,6 +61,7 @@ def ingest_paths(
         list(paths),
         max_chars=settings.limits.max_chars,
         max_garbage_ratio=settings.limits.max_garbage_ratio,
+        max_seconds=settings.limits.max_seconds,
         fetch=settings.fetch,
     )
     batch_size = max(1, settings.batch_size)

@@ -175,3 +175,30 @@ def test_a_slow_parse_fails_its_document_and_the_batch_goes_on(nlp: Any) -> None
     assert isinstance(slow, Failure)
     assert (slow.document, slow.stage) == ("slow.txt", "parse")
     assert slow.reason == "timed out after 0.5 s (settings: limits.max_seconds)"
+
+
+def test_reading_an_html_page_is_under_the_time_limit_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trafilatura
+
+    from eventscope.ingest import read_documents
+
+    real = trafilatura.bare_extraction
+
+    def stuck(html: Any, **options: Any) -> Any:
+        if b"STUCK" in (html if isinstance(html, bytes) else html.encode()):
+            _spin(30)  # a page that would hang the extractor
+        return real(html, **options)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", stuck)
+    body = "<p>The army shelled rebel positions near Goma on Tuesday, officials said.</p>" * 3
+    (tmp_path / "a-stuck.html").write_text(f"<html><body><!-- STUCK -->{body}</body></html>")
+    (tmp_path / "b-fine.html").write_text(f"<html><body><article>{body}</article></body></html>")
+    started = time.monotonic()
+    results = list(read_documents([str(tmp_path)], max_seconds=0.5))
+    assert time.monotonic() - started < 10
+    failure, article = results
+    assert isinstance(failure, Failure) and failure.document.endswith("a-stuck.html")
+    assert "timed out after 0.5 s" in failure.reason and "limits.max_seconds" in failure.reason
+    assert not isinstance(article, Failure) and "Goma" in article.text

@@ -21,7 +21,7 @@ from typing import Any
 from eventscope.errors import InputError
 from eventscope.ingest.article import make_article, parse_published
 from eventscope.ingest.fetch import fetch
-from eventscope.ingest.html import extract_html
+from eventscope.ingest.html import DEFAULT_MAX_SECONDS, extract_html
 from eventscope.records import Article, Failure
 from eventscope.settings import Fetch
 
@@ -94,6 +94,7 @@ def read_feed(
     policy: Fetch,
     max_chars: int,
     max_garbage_ratio: float,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
 ) -> Iterator[Article | Failure]:
     """An Article or a Failure per item of the feed in ``data`` (read from ``source``)."""
     try:
@@ -113,7 +114,9 @@ def read_feed(
         document = document or f"{source}#{number}"
         try:
             if policy.follow_links:
-                yield _linked_page(item, document, outlet, policy, max_chars, max_garbage_ratio)
+                yield _linked_page(
+                    item, document, outlet, policy, max_chars, max_garbage_ratio, max_seconds
+                )
             else:
                 yield _item_article(item, document, outlet, max_chars, max_garbage_ratio)
         except InputError as exc:
@@ -147,11 +150,12 @@ def _linked_page(
     policy: Fetch,
     max_chars: int,
     max_garbage_ratio: float,
+    max_seconds: float,
 ) -> Article:
     if not item.link:
         raise InputError(document, "an item with no link to follow (settings: fetch.follow_links)")
     page = fetch(item.link, policy=policy)
-    content = extract_html(page.data, document=document)
+    content = extract_html(page.data, document=document, max_seconds=max_seconds)
     return make_article(
         content.text,
         title=content.title or html_to_text(item.title or "") or None,

@@ -33,7 +33,7 @@ from eventscope.ingest.article import (
 )
 from eventscope.ingest.feeds import looks_like_feed, read_feed
 from eventscope.ingest.fetch import fetch, is_url
-from eventscope.ingest.html import extract_html
+from eventscope.ingest.html import DEFAULT_MAX_SECONDS, extract_html
 from eventscope.ingest.warc import read_warc
 from eventscope.records import Article, Failure
 from eventscope.settings import Fetch
@@ -70,6 +70,7 @@ class _Limits:
     max_chars: int
     max_garbage_ratio: float
     fetch: Fetch = Fetch()
+    max_seconds: float = DEFAULT_MAX_SECONDS
 
     @property
     def max_bytes(self) -> int:
@@ -83,6 +84,7 @@ def read_documents(
     max_chars: int = DEFAULT_MAX_CHARS,
     max_garbage_ratio: float = DEFAULT_MAX_GARBAGE_RATIO,
     fetch: Fetch | None = None,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
 ) -> Iterator[Article | Failure]:
     """Read every document under ``paths``, in order, lazily.
 
@@ -93,7 +95,10 @@ def read_documents(
     ``fetch`` (by default: public addresses only, feed items' own text).
     """
     limits = _Limits(
-        max_chars=max_chars, max_garbage_ratio=max_garbage_ratio, fetch=fetch or Fetch()
+        max_chars=max_chars,
+        max_garbage_ratio=max_garbage_ratio,
+        fetch=fetch or Fetch(),
+        max_seconds=max_seconds,
     )
     for path in paths:
         if path == "-":
@@ -229,6 +234,7 @@ def _read_url(url: str, limits: _Limits) -> Iterator[Article | Failure]:
             policy=limits.fetch,
             max_chars=limits.max_chars,
             max_garbage_ratio=limits.max_garbage_ratio,
+            max_seconds=limits.max_seconds,
         )
     elif kind.startswith(_HTML_TYPES) or _sniff_kind(fetched.data[:_SNIFF_BYTES]) == "html":
         try:
@@ -286,6 +292,7 @@ def _read_file(path: str, kind: Kind | None, limits: _Limits) -> Iterator[Articl
                     path=path,
                     max_chars=limits.max_chars,
                     max_garbage_ratio=limits.max_garbage_ratio,
+                    max_seconds=limits.max_seconds,
                 )
             return
         with _open(path) as handle:
@@ -321,6 +328,7 @@ def _read_file(path: str, kind: Kind | None, limits: _Limits) -> Iterator[Articl
             policy=limits.fetch,
             max_chars=limits.max_chars,
             max_garbage_ratio=limits.max_garbage_ratio,
+            max_seconds=limits.max_seconds,
         )
         return
     try:
@@ -335,7 +343,7 @@ def _read_file(path: str, kind: Kind | None, limits: _Limits) -> Iterator[Articl
 def _html_article(
     data: bytes, document: str, limits: _Limits, *, url: str | None = None
 ) -> Article:
-    content = extract_html(data, document=document)
+    content = extract_html(data, document=document, max_seconds=limits.max_seconds)
     return make_article(
         content.text,
         title=content.title,

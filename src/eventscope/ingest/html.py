@@ -10,8 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from eventscope.errors import InputError
+from eventscope.deadlines import time_limit
+from eventscope.errors import InputError, TimeLimitError
 from eventscope.ingest.article import parse_published
+from eventscope.settings import Limits
+
+DEFAULT_MAX_SECONDS = Limits().max_seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,22 +30,28 @@ class HtmlContent:
     outlet: str | None = None
 
 
-def extract_html(html: bytes | str, *, document: str) -> HtmlContent:
+def extract_html(
+    html: bytes | str, *, document: str, max_seconds: float = DEFAULT_MAX_SECONDS
+) -> HtmlContent:
     """The main text, title, date, author, canonical URL and site name of an HTML page.
 
     Consumes the page's bytes (or text); produces HtmlContent. Raises InputError naming
-    ``document`` when trafilatura finds no main text or cannot parse the page at all.
+    ``document`` when trafilatura finds no main text, cannot parse the page at all, or takes
+    longer than ``max_seconds`` (setting ``limits.max_seconds``; 0: no limit).
     """
     import trafilatura  # imported here: it takes half a second and only HTML needs it
 
     try:
-        result = trafilatura.bare_extraction(
-            html,
-            with_metadata=True,
-            # Reader comments are not the article: keep them out of the event text.
-            include_comments=False,
-            include_tables=False,
-        )
+        with time_limit(max_seconds, document=document):
+            result = trafilatura.bare_extraction(
+                html,
+                with_metadata=True,
+                # Reader comments are not the article: keep them out of the event text.
+                include_comments=False,
+                include_tables=False,
+            )
+    except TimeLimitError as exc:
+        raise InputError(document, f"reading the HTML {exc.reason}") from exc
     except Exception as exc:  # a broken page must not stop a batch
         raise InputError(document, f"could not parse the HTML ({exc})") from exc
     text = getattr(result, "text", None) if result is not None else None

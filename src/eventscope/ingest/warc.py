@@ -16,7 +16,7 @@ from typing import Any
 
 from eventscope.errors import InputError
 from eventscope.ingest.article import make_article, parse_published
-from eventscope.ingest.html import extract_html
+from eventscope.ingest.html import DEFAULT_MAX_SECONDS, extract_html
 from eventscope.records import Article, Failure
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -25,7 +25,12 @@ _SNIFF_BYTES = 4096
 
 
 def read_warc(
-    handle: Any, *, path: str, max_chars: int, max_garbage_ratio: float
+    handle: Any,
+    *,
+    path: str,
+    max_chars: int,
+    max_garbage_ratio: float,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
 ) -> Iterator[Article | Failure]:
     """An Article or a Failure per HTML response in the WARC file open as ``handle``.
 
@@ -68,7 +73,7 @@ def read_warc(
                 )
                 continue
             crawled = record.rec_headers.get_header("WARC-Date")
-            yield _page(body, document, url, crawled, max_chars, max_garbage_ratio)
+            yield _page(body, document, url, crawled, max_chars, max_garbage_ratio, max_seconds)
     except (ArchiveLoadFailed, EOFError, OSError, ValueError, AttributeError, TypeError) as exc:
         # warcio raises AttributeError or TypeError on some cut or garbled headers.
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -95,9 +100,10 @@ def _page(
     crawled: str | None,
     max_chars: int,
     max_garbage_ratio: float,
+    max_seconds: float,
 ) -> Article | Failure:
     try:
-        content = extract_html(body, document=document)
+        content = extract_html(body, document=document, max_seconds=max_seconds)
         published = content.published
         if published is None and crawled:
             try:
