@@ -374,10 +374,9 @@ class Store:
         self, extractions: Sequence[Extraction], *, versions: Mapping[str, str] | None
     ) -> list[bool]:
         """Write new articles in one transaction; True for each one stored."""
-        con = self._writable()
         ids = [extraction.article.id for extraction in extractions]
-        con.begin()
-        try:
+
+        def write(con: duckdb.DuckDBPyConnection) -> list[bool]:
             found = con.execute(
                 "SELECT id FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids]
             )
@@ -394,25 +393,22 @@ class Store:
                 "OR article_id IN (SELECT unnest(?::VARCHAR[]))",
                 [[x.article.origin for x in extractions if x.article.origin], ids],
             )
-            con.commit()
-        except BaseException as exc:
-            try:
-                con.rollback()
-            except duckdb.Error:
-                pass  # the original error is the one worth reporting
-            if isinstance(exc, duckdb.Error):
-                which = ", ".join(ids) if len(ids) <= 3 else f"{ids[0]} and {len(ids) - 1} more"
-                raise StoreError(f"could not store article {which}: {exc}") from exc
-            raise
-        return fresh
+            return fresh
 
-    def transact(self, apply: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        which = ", ".join(ids) if len(ids) <= 3 else f"{ids[0]} and {len(ids) - 1} more"
+        return self.transact(write, failed=f"could not store article {which}")
+
+    def transact(
+        self, apply: Callable[[duckdb.DuckDBPyConnection], T], *, failed: str | None = None
+    ) -> T:
         """Run ``apply(connection)`` as one transaction on the write connection: all of its
         writes or none (datasette's ``execute_write_fn``). For writers of derived tables,
-        such as the corpus refresh, that read and rewrite several tables at once.
+        such as the corpus refresh, that read and rewrite several tables at once, and for
+        the articles' own writes.
 
-        On a DuckDB error the transaction is rolled back and a ``StoreError`` raised (other
-        exceptions pass through, after the rollback). Returns what ``apply`` returns.
+        On a DuckDB error the transaction is rolled back and a ``StoreError`` raised, its
+        message ``failed`` (by default: could not write to the database) and DuckDB's error;
+        other exceptions pass through, after the rollback. Returns what ``apply`` returns.
         """
         with self._lock:
             con = self._writable()
@@ -426,7 +422,8 @@ class Store:
                 except duckdb.Error:
                     pass  # the original error is the one worth reporting
                 if isinstance(exc, duckdb.Error):
-                    raise StoreError(f"could not write to database {self.path}: {exc}") from exc
+                    message = failed or f"could not write to database {self.path}"
+                    raise StoreError(f"{message}: {exc}") from exc
                 raise
             return result
 
