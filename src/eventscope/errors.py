@@ -32,6 +32,10 @@ class StoreError(EventscopeError):
     code = "store"
 
 
+class DatabaseBusyError(StoreError):
+    """Another process holds the database file (DuckDB's lock: one writer, or readers)."""
+
+
 class ActorsFileError(SettingsError):
     """A user actors file (setting ``actors_file``) that cannot be used: names the file, the
     line when one is at fault, and the reason."""

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from eventscope.errors import StoreError
+from eventscope.errors import DatabaseBusyError, StoreError
 from eventscope.store import Store
 
 
@@ -119,10 +119,8 @@ class Database:
         try:
             with Store(self.path, read_only=True) as store:
                 return store.schema_version()
-        except StoreError as exc:
-            if "is busy" in str(exc):
-                raise _busy(self.path) from exc
-            raise
+        except DatabaseBusyError as exc:
+            raise _busy(self.path) from exc
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -197,10 +195,8 @@ class Database:
             self._close_root()
             try:
                 store = Store(self.path)
-            except StoreError as exc:
-                if "is busy" in str(exc):
-                    raise _busy(self.path) from exc
-                raise
+            except DatabaseBusyError as exc:
+                raise _busy(self.path) from exc
             self._held, self._held_reader = store, store.cursor()
         try:
             yield store

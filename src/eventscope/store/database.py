@@ -25,7 +25,7 @@ from typing import Any, Literal, TypeVar
 import duckdb
 
 from eventscope import __version__
-from eventscope.errors import StoreError
+from eventscope.errors import DatabaseBusyError, StoreError
 from eventscope.records import Article, Event, Extraction, Failure
 from eventscope.store import rows
 from eventscope.store.schema import (
@@ -69,20 +69,20 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _busy(path: Path, *, read_only: bool, held_by_readers: bool) -> StoreError:
+def _busy(path: Path, *, read_only: bool, held_by_readers: bool) -> DatabaseBusyError:
     # DuckDB's file lock is held for as long as a connection is open, not per transaction,
     # and nothing waits for it: say who holds it and what to do.
     if held_by_readers:
-        return StoreError(
+        return DatabaseBusyError(
             f"database {path} is busy: another process has it open for reading; it can be "
             "written once that process closes it"
         )
     if read_only:
-        return StoreError(
+        return DatabaseBusyError(
             f"database {path} is busy: being written by another process (an ingest); try "
             "again when it is done, or read the exported files"
         )
-    return StoreError(
+    return DatabaseBusyError(
         f"database {path} is busy: another eventscope process is writing to it "
         "(one writer at a time)"
     )
