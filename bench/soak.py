@@ -207,13 +207,13 @@ def soak(subset: Path, folder: Path, args: argparse.Namespace) -> dict:
                 time.sleep(args.sample)
                 status = monitor.get("/api/health").json()
                 job = status["ingest"]
-                workers = _descendants(server.pid)
+                workers = [round(mb) for mb in map(_rss_mb, _descendants(server.pid))]
                 sample = {
                     "t": round(time.monotonic() - started, 1),
                     "stored": job["stored"],
                     "failed": job["failed"],
                     "server_mb": round(_rss_mb(server.pid)),
-                    "workers_mb": [round(_rss_mb(pid)) for pid in workers if _rss_mb(pid) > 50],
+                    "workers_mb": [mb for mb in workers if mb > 50],  # not the small helpers
                     "requests": len(readers.latencies),
                     "errors": len(readers.errors),
                 }

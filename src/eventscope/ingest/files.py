@@ -228,14 +228,7 @@ def _read_url(url: str, limits: _Limits) -> Iterator[Article | Failure]:
         return
     kind = fetched.content_type
     if looks_like_feed(fetched.data[:_SNIFF_BYTES]) or any(t in kind for t in _FEED_TYPES):
-        yield from read_feed(
-            fetched.data,
-            source=url,
-            policy=limits.fetch,
-            max_chars=limits.max_chars,
-            max_garbage_ratio=limits.max_garbage_ratio,
-            max_seconds=limits.max_seconds,
-        )
+        yield from _feed_articles(fetched.data, url, limits)
     elif kind.startswith(_HTML_TYPES) or _sniff_kind(fetched.data[:_SNIFF_BYTES]) == "html":
         try:
             yield _html_article(fetched.data, url, limits, url=fetched.url)
@@ -322,14 +315,7 @@ def _read_file(path: str, kind: Kind | None, limits: _Limits) -> Iterator[Articl
         yield _failure(path, _os_reason(exc))
         return
     if kind == "feed":
-        yield from read_feed(
-            data,
-            source=path,
-            policy=limits.fetch,
-            max_chars=limits.max_chars,
-            max_garbage_ratio=limits.max_garbage_ratio,
-            max_seconds=limits.max_seconds,
-        )
+        yield from _feed_articles(data, path, limits)
         return
     try:
         if kind == "html":
@@ -338,6 +324,17 @@ def _read_file(path: str, kind: Kind | None, limits: _Limits) -> Iterator[Articl
             yield _plain_article(data, path, limits)
     except InputError as exc:
         yield _failure(path, exc.reason)
+
+
+def _feed_articles(data: bytes, source: str, limits: _Limits) -> Iterator[Article | Failure]:
+    return read_feed(
+        data,
+        source=source,
+        policy=limits.fetch,
+        max_chars=limits.max_chars,
+        max_garbage_ratio=limits.max_garbage_ratio,
+        max_seconds=limits.max_seconds,
+    )
 
 
 def _html_article(
