@@ -67,6 +67,10 @@ class BatchIn(BaseModel):
     articles: list[ArticleIn] = Field(min_length=1)
 
 
+def _not_found(message: str) -> JSONResponse:
+    return JSONResponse({"message": message, "detail": "not found"}, status_code=404)
+
+
 def _page(rows: Rows, page: Page) -> dict[str, Any]:
     return {"total": rows.total, "limit": page.limit, "offset": page.offset, "items": rows.items}
 
@@ -257,9 +261,7 @@ def create_app(
         with database.read() as cursor:
             found = queries.get_event(cursor, event_id)
         if found is None:
-            return JSONResponse(  # type: ignore[return-value]
-                {"message": f"no event {event_id!r}", "detail": "not found"}, status_code=404
-            )
+            return _not_found(f"no event {event_id!r}")  # type: ignore[return-value]
         return found
 
     @app.get("/api/counts", tags=["aggregates"])
@@ -294,9 +296,7 @@ def create_app(
         with database.read() as cursor:
             found = queries.get_article(cursor, article_id)
         if found is None:
-            return JSONResponse(  # type: ignore[return-value]
-                {"message": f"no article {article_id!r}", "detail": "not found"}, status_code=404
-            )
+            return _not_found(f"no article {article_id!r}")  # type: ignore[return-value]
         return found
 
     @app.get("/api/statements", tags=["statements"])
@@ -380,7 +380,7 @@ def create_app(
     @app.get("/static/{name}", include_in_schema=False)
     def asset(name: str) -> Response:
         if name not in static:
-            return JSONResponse({"message": "not found", "detail": "not found"}, status_code=404)
+            return _not_found("not found")
         return Response(
             static[name],
             media_type=STATIC_TYPES[name],
