@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from eventscope.evaluation.scores import PRF, Accuracy, Confusions, Report
 
-_LABEL_WIDTH = 24
+_LABEL_WIDTH = 26
 
 
 def _num(value: float | None) -> str:
@@ -45,6 +45,7 @@ def format_report(report: Report) -> str:
         lines += [
             _prf_line("typed", ev.typed),
             _prf_line("untyped", ev.untyped),
+            _prf_line("typed, trigger overlap", ev.trigger_typed),
             _acc_line("type accuracy", ev.type_accuracy),
             _prf_line("source spans", ev.source),
             _prf_line("target spans", ev.target),

@@ -107,12 +107,14 @@ class EventScores:
     target_country: Accuracy = Accuracy()
     source_sector: Accuracy = Accuracy()
     target_sector: Accuracy = Accuracy()
+    trigger_typed: PRF = PRF()  # typed, matching on trigger overlap alone (no sentence rule)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "records": self.records,
             "typed": self.typed.to_dict(),
             "untyped": self.untyped.to_dict(),
+            "trigger_typed": self.trigger_typed.to_dict(),
             "type_accuracy": self.type_accuracy.to_dict(),
             "source": self.source.to_dict(),
             "target": self.target.to_dict(),
