@@ -37,6 +37,12 @@ STORY_SENTENCES = [
     "Read the full text of the agreement, the spokesman told reporters.",
     "The deal was signed by the two leaders in Cairo.",
     "Follow-up talks are planned for March.",
+    "Senator Jane Roe is the author of the new sanctions bill.",
+    "Read more widely, the report suggests the talks failed.",
+    "Correction officers staged a protest outside the prison.",
+    "The union called on its members to sign up for the march.",
+    "The minister said she would follow her instincts on the budget.",
+    "Editors at the paper said the columnist had resigned.",
 ]
 
 
