@@ -84,7 +84,9 @@ def test_every_event_carries_its_evidence_and_versions(spliced: Extraction) -> N
         assert text[event.trigger.start : event.trigger.end] == event.trigger.text
         for actor in (*event.source, *event.target):
             assert text[actor.span.start : actor.span.end] == actor.span.text
-        assert set(event.versions) == {"eventscope", "tables", "model"}
+        # The learned coder's version too: the code, the tables, spaCy's model, the coder.
+        assert set(event.versions) == {"eventscope", "tables", "model", "event_model"}
+        assert event.versions["event_model"].startswith("eventscope-news-events-")
         assert event.rule and 0 < event.confidence <= 1
 
 

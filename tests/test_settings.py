@@ -72,3 +72,29 @@ def test_an_unknown_engine_is_refused_by_name(tmp_path) -> None:  # type: ignore
     path.write_text('engine = "spark"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match="spark"):
         load_settings(path)
+
+
+def test_the_event_coder_setting_is_checked(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("EVENTSCOPE_CONFIG", raising=False)
+    assert load_settings().event_coder == "model"
+    rules = tmp_path / "rules.toml"
+    rules.write_text('event_coder = "lexicon"\n')
+    assert load_settings(rules).event_coder == "lexicon"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('event_coder = "gpt"\n')
+    with pytest.raises(SettingsError, match="event_coder 'gpt' is not available"):
+        load_settings(bad)
+    folder = tmp_path / "folder.toml"
+    folder.write_text("event_model = 3\n")
+    with pytest.raises(SettingsError, match="event_model"):
+        load_settings(folder)
+
+
+def test_a_missing_event_model_says_how_to_get_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from eventscope.errors import ModelNotFoundError
+    from eventscope.events.model import load_event_model
+
+    (tmp_path / "meta.json").write_text("{}")
+    with pytest.raises(ModelNotFoundError, match=r"trigger\.npz.*train_events\.py"):
+        load_event_model(str(tmp_path))

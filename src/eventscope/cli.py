@@ -318,9 +318,19 @@ def evaluate(
     results = {}
     with _errors():
         pipeline = Pipeline(settings)
+        coder = pipeline.event_model
+        if coder is not None and not as_json:
+            out.print(coder.training_note(), highlight=False, markup=False)
         for path in gold:
             if not path.is_file():
                 raise EventscopeError(f"{path}: no such gold file")
+            if coder is not None and coder.trained_on(str(path)) and not as_json:
+                out.print(
+                    f"{path.name}: the event coder was trained on these articles; "
+                    "its event figures here are in-sample, not a measurement",
+                    highlight=False,
+                    markup=False,
+                )
             if mode is EvalMode.classify:
                 predict = lambda recs: api.classify_records(recs, pipeline=pipeline)  # noqa: E731
             else:
@@ -330,7 +340,14 @@ def evaluate(
             if not as_json:
                 out.print(format_report(report), highlight=False, markup=False)
     if as_json:
-        out.print_json(json.dumps({k: v.to_dict() for k, v in results.items()}))
+        payload: dict[str, Any] = {k: v.to_dict() for k, v in results.items()}
+        if coder is not None:
+            payload["event_coder"] = {
+                "model": coder.label,
+                "trained_on": coder.meta.get("trained_on", {}),
+                "not_trained_on": coder.meta.get("not_trained_on", []),
+            }
+        out.print_json(json.dumps(payload))
 
 
 @app.command()

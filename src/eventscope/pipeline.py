@@ -20,7 +20,8 @@ from eventscope import quotes as quote_stage
 from eventscope.actors import ActorTables, find_actors, load_tables
 from eventscope.deadlines import time_limit
 from eventscope.errors import TimeLimitError
-from eventscope.events import find_events
+from eventscope.events import find_events, with_acled
+from eventscope.events.model import EventModel, code_article, load_event_model
 from eventscope.nlp import load_nlp
 from eventscope.places import find_places, locate_event
 from eventscope.records import Article, Extraction, Failure
@@ -70,13 +71,23 @@ class Pipeline:
         return self._actor_tables
 
     @functools.cached_property
+    def event_model(self) -> EventModel | None:
+        """The learned event coder, unless the settings ask for the lexicon's rules alone."""
+        if self.settings.event_coder != "model":
+            return None
+        return load_event_model(self.settings.event_model or None)
+
+    @functools.cached_property
     def versions(self) -> dict[str, str]:
         meta = self.nlp.meta
-        return {
+        versions = {
             "eventscope": code_version(),
             "tables": tables_version(self.actor_tables.user_digest),
             "model": f"{meta.get('name', self.settings.model)}-{meta.get('version', '?')}",
         }
+        if self.event_model is not None:
+            versions["event_model"] = self.event_model.label
+        return versions
 
     def extract(self, article: Article) -> Extraction:
         """Code one article. Errors raise (use ``extract_many`` for per-document handling)."""
@@ -88,7 +99,7 @@ class Pipeline:
         batch_size = max(1, self.settings.batch_size)
         # A missing model or a bad actors file stops the run with its own message, rather
         # than failing every document.
-        _ = self.nlp, self.actor_tables
+        _ = self.nlp, self.actor_tables, self.event_model
         iterator = iter(items)
         while chunk := list(itertools.islice(iterator, batch_size)):
             articles = [item for item in chunk if isinstance(item, Article)]
@@ -139,10 +150,23 @@ class Pipeline:
         clock = self._timed("sentences", clock)
         actors = find_actors(doc, sentences, published=published, tables=self.actor_tables)
         clock = self._timed("actors", clock)
-        events = find_events(doc, sentences, actors, article_id=article.id)
-        clock = self._timed("events", clock)
         places = find_places(doc, sentences)
         clock = self._timed("places", clock)
+        events = find_events(doc, sentences, actors, article_id=article.id)
+        if self.event_model is not None:
+            # The lexicon's events are the learned coder's features; the model decides.
+            events = with_acled(
+                code_article(
+                    doc,
+                    sentences,
+                    actors,
+                    events,
+                    article_id=article.id,
+                    places=places,
+                    model=self.event_model,
+                )
+            )
+        clock = self._timed("events", clock)
         dates = date_stage.find_dates(doc, sentences, published=published)
         clock = self._timed("dates", clock)
         quotes = quote_stage.find_quotes(doc, sentences, actors)

@@ -70,6 +70,10 @@ class Settings:
     ray_address: str = ""  # the Ray cluster to join; "": $RAY_ADDRESS, else a local instance
     batch_size: int = 32
     actors_file: str = ""  # a user actors file (CSV, TSV or YAML); "" for none
+    # Who decides the events: "model" (the learned coder, the lexicon as its features) or
+    # "lexicon" (the hand rules alone). ``event_model``: a trained model folder; "" shipped.
+    event_coder: str = "model"
+    event_model: str = ""
     limits: Limits = field(default_factory=Limits)
     thresholds: Thresholds = field(default_factory=Thresholds)
     fetch: Fetch = field(default_factory=Fetch)
@@ -105,6 +109,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 ENGINES = ("local", "ray")
+EVENT_CODERS = ("model", "lexicon")
 _TABLES = ("limits", "thresholds", "fetch", "server")
 
 
@@ -123,6 +128,13 @@ def _build(data: dict[str, Any], origin: str) -> Settings:
         raise SettingsError(
             f"{origin}: engine {data.get('engine')!r} is not available; known: {', '.join(ENGINES)}"
         )
+    if data.get("event_coder") not in EVENT_CODERS:
+        raise SettingsError(
+            f"{origin}: event_coder {data.get('event_coder')!r} is not available; known: "
+            f"{', '.join(EVENT_CODERS)}"
+        )
+    if not isinstance(data.get("event_model"), str):
+        raise SettingsError(f"{origin}: setting 'event_model' must be a string (a folder)")
     workers = data.get("workers")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
         raise SettingsError(

@@ -9,7 +9,8 @@ from importlib import resources
 from eventscope import __version__
 
 # Package data that does not code events (defaults and the demo articles) is not hashed.
-_NOT_TABLES = {"settings.toml", "__init__.py", "sample"}
+# The learned models carry their own version (``events.model``): they are not tables.
+_NOT_TABLES = {"settings.toml", "__init__.py", "sample", "models"}
 
 
 def tables_version(user_digest: str = "") -> str:

@@ -195,8 +195,24 @@ def test_eval_scores_a_team_written_gold_file(runner: CliRunner, tmp_path: Path)
     assert table.exit_code == 0, table.output
     assert "F1" in table.stdout
     machine = runner.invoke(app, ["eval", str(path), "--json"])
-    report = json.loads(machine.stdout)[str(path)]
-    assert report["events"]["typed"]["f1"] == pytest.approx(1.0)
+    payload = json.loads(machine.stdout)
+    assert payload[str(path)]["events"]["typed"]["f1"] == pytest.approx(1.0)
+    # Which sets the learned coder saw, in the table and in the JSON.
+    assert "event coder eventscope-news-events" in table.stdout
+    assert "news-train.jsonl" in payload["event_coder"]["trained_on"]["per_file"]
+    assert "news-dev.jsonl" in payload["event_coder"]["not_trained_on"]
+    assert "in-sample" not in table.stdout
+
+
+def test_eval_warns_when_the_coder_was_trained_on_the_gold_file(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    gold = {"id": "g1", "text": "Kenyan police arrested 40 protesters.", "events": []}
+    path = tmp_path / "news-train.jsonl"
+    path.write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    table = runner.invoke(app, ["eval", str(path)], env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.output
+    assert "news-train.jsonl: the event coder was trained on these articles" in table.stdout
 
 
 def test_demo_codes_the_sample_into_an_embedded_database(runner: CliRunner, tmp_path: Path) -> None:

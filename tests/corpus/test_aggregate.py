@@ -2,7 +2,10 @@
 coded by the real pipeline and stored: a wire story and a lightly edited copy from another
 outlet become one story and one aggregated event with two sources; an unrelated story stays
 apart; the same text stored twice is found; a denial never merges with the assertion;
-refreshing again changes nothing; counts use aggregated events unless asked for raw rows."""
+refreshing again changes nothing; counts use aggregated events unless asked for raw rows.
+
+The texts are coded by the lexicon coder (``event_coder = "lexicon"``), whose events on them
+are fixed: what is tested here is the grouping, not the coding."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import eventscope
 from eventscope.cli import app
 from eventscope.corpus import count_events, list_stories, most_reported, refresh_aggregates
 from eventscope.records import Extraction
+from eventscope.settings import load_settings
 from eventscope.store import Store
 
 WIRE = (
@@ -43,8 +47,11 @@ DENIAL = (
 )
 
 
+RULES = load_settings().replace(event_coder="lexicon")
+
+
 def coded(text: str, id: str, published: str, outlet: str, url: str) -> Extraction:
-    extraction = eventscope.extract(text, published=published, id=id)
+    extraction = eventscope.extract(text, published=published, id=id, settings=RULES)
     article = dataclasses.replace(extraction.article, outlet=outlet, url=url)
     return dataclasses.replace(extraction, article=article)
 

@@ -12,6 +12,7 @@ from eventscope.evaluation.events import document_acled, score_doc_acled
 from eventscope.events.acled import acled_label, acled_names, load_rules
 from eventscope.events.labels import cameo_quad, document_labels
 from eventscope.records import Actor, Event, Span
+from eventscope.settings import Settings, load_settings
 
 DAY = dt.date(2020, 5, 1)
 
@@ -32,8 +33,13 @@ CASES = [
 ]  # fmt: skip
 
 
-def _labels(text: str) -> list[str | None]:
-    return [e.acled for e in eventscope.extract(text, published=DAY).events]
+# The label is derived from a coded event; these cases test the derivation on the lexicon
+# coder's events, which are fixed on them.
+RULES = load_settings().replace(event_coder="lexicon")
+
+
+def _labels(text: str, settings: Settings = RULES) -> list[str | None]:
+    return [e.acled for e in eventscope.extract(text, published=DAY, settings=settings).events]
 
 
 @pytest.mark.parametrize(("text", "label"), CASES)
@@ -44,6 +50,14 @@ def test_acled_label_of_a_coded_event(text: str, label: str) -> None:
 def test_denied_or_predicted_violence_has_no_acled_label() -> None:
     assert _labels("The army denied that its soldiers had attacked the villagers.") == [None]
     assert set(_labels("The rebels warned they would attack the army base.")) <= {None}
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [CASES[0], CASES[2], CASES[5], CASES[8], CASES[10], CASES[11]],
+)
+def test_the_learned_coders_events_get_their_acled_label(text: str, label: str) -> None:
+    assert label in _labels(text, settings=load_settings())
 
 
 def test_a_visit_has_no_acled_counterpart() -> None:

@@ -15,6 +15,7 @@ import pytest
 import eventscope
 from eventscope.events import PLOVER_TYPES, find_events
 from eventscope.records import Actor, Event, Sentence, Span
+from eventscope.settings import load_settings
 
 
 def _sentences(doc: Any, flagged: frozenset[int] = frozenset()) -> tuple[Sentence, ...]:
@@ -455,8 +456,9 @@ def test_event_noun_mentioned_in_passing_is_not_an_event(nlp: Any) -> None:
 # --- who reports a reported event -----------------------------------------------------------
 
 
-def _reported(text: str) -> list[tuple[str, str, list[str], list[str]]]:
-    events = eventscope.extract(text, published=dt.date(2020, 5, 1)).events
+def _reported(text: str, coder: str = "model") -> list[tuple[str, str, list[str], list[str]]]:
+    settings = load_settings().replace(event_coder=coder)
+    events = eventscope.extract(text, published=dt.date(2020, 5, 1), settings=settings).events
     return [
         (e.type, e.factuality, [a.span.text for a in e.source], [a.name for a in e.reported_by])
         for e in events
@@ -475,8 +477,11 @@ def test_according_to_names_who_reports_the_event() -> None:
 
 
 def test_a_statement_that_is_itself_an_event_is_coded_with_what_it_reports() -> None:
+    # The rules follow GUIDE.md's letter ("X said Y did" is reported); the annotators, and so
+    # the learned coder, mostly code such an event asserted (132 of 209 in news-train).
     found = _reported(
-        "Iran demanded that Britain release the tanker, saying British marines had seized it."
+        "Iran demanded that Britain release the tanker, saying British marines had seized it.",
+        coder="lexicon",
     )
     assert ("REQUEST", "asserted", ["Iran"], []) in found
     assert ("COERCE", "reported", ["British marines"], ["Iran"]) in found

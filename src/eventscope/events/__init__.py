@@ -9,6 +9,7 @@ without the learned type model). The knowledge lives in ``eventscope/data/events
 
 from __future__ import annotations
 
+from eventscope.events.acled import with_acled
 from eventscope.events.classify import classify, classify_by_rules
 from eventscope.events.coder import find_events
 from eventscope.events.codes import PLOVER_TYPES, CodeTables, load_codes
@@ -24,4 +25,5 @@ __all__ = [
     "load_codes",
     "load_lexicon",
     "validate_lexicon",
+    "with_acled",
 ]

@@ -58,10 +58,14 @@ def _clause_verb(noun: Token) -> Token | None:
 
 
 def _own_clause(match: Match) -> list[Token]:
+    return own_clause(match.head, nominal=match.nominal)
+
+
+def own_clause(head: Token, *, nominal: bool) -> list[Token]:
     """The trigger and the verbs that share its clause: xcomp governors, coordinated heads."""
-    tokens = [match.head]
-    if match.nominal:
-        verb = _clause_verb(match.head)
+    tokens = [head]
+    if nominal:
+        verb = _clause_verb(head)
         if verb is not None:
             tokens.append(verb)
     current = tokens[-1]
@@ -168,9 +172,14 @@ def factuality_cue(match: Match) -> tuple[Factuality, str]:
 
 
 def reporter_heads(match: Match) -> list[Token]:
-    """Who reports the event: the subject of the nearest speech verb above it ("the ministry
-    SAID rebels attacked"), else the object of "according to" in its sentence."""
-    for verb in _embedders(_own_clause(match)[-1]):
+    return reporter_heads_of(match.head, nominal=match.nominal)
+
+
+def reporter_heads_of(head: Token, *, nominal: bool) -> list[Token]:
+    """Who reports the event of the trigger ``head``: the subject of the nearest speech verb
+    above it ("the ministry SAID rebels attacked"), else the object of "according to" in its
+    sentence."""
+    for verb in _embedders(own_clause(head, nominal=nominal)[-1]):
         if verb.lemma_.lower() in SPEECH_VERBS:
             subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
             if not subjects and verb.tag_ == "VBG":
@@ -178,7 +187,7 @@ def reporter_heads(match: Match) -> list[Token]:
                 root = verb.sent.root
                 subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")]
             return subjects
-    for token in match.head.sent:
+    for token in head.sent:
         if token.lower_ == "according" and token.i + 1 < token.sent.end:
             to = token.nbor()
             if to.lower_ == "to":

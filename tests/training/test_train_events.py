@@ -1,0 +1,72 @@
+"""The event coder's training pieces: the optimiser is deterministic, weights survive a save and
+a load, and the confidence map pools equal scores."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from eventscope.events.model.linear import LinearModel
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def train_events():  # type: ignore[no-untyped-def]
+    pytest.importorskip("scipy")
+    spec = importlib.util.spec_from_file_location(
+        "train_events", ROOT / "training" / "train_events.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["train_events"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _toy(train_events):  # type: ignore[no-untyped-def]
+    # Two classes told apart by one word; "the" says nothing; "rare" occurs once.
+    rows = [["w=attack", "w=the"], ["w=attack"], ["w=meet", "w=the"], ["w=meet"]] * 3
+    rows[3] = ["w=meet", "w=rare"]
+    labels = [1, 1, 0, 0] * 3
+    groups = [n // 4 for n in range(len(rows))]
+    return train_events.Instances(rows, labels, None, groups)
+
+
+def test_fit_is_deterministic_and_learns_the_telling_word(train_events, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = _toy(train_events)
+    first = train_events.fit(data, ("NONE", "ASSAULT"), l2=1.0, min_count=2, max_iter=100)
+    second = train_events.fit(data, ("NONE", "ASSAULT"), l2=1.0, min_count=2, max_iter=100)
+    assert np.array_equal(first.weights, second.weights)
+    probs = first.probabilities([["w=attack"], ["w=meet"]])
+    assert probs[0, 1] > 0.7 > probs[1, 1]
+    assert "w=rare" not in first.vocabulary  # under min_count: not a feature
+
+
+def test_weights_survive_a_save_and_a_load(tmp_path: Path) -> None:
+    model = LinearModel(
+        classes=("NONE", "ASSAULT"),
+        vocabulary={"w=attack": 0, "w=meet": 1},
+        weights=np.array([[0.0, 2.0], [1.0, -1.0]], dtype=np.float32),
+        dense_weights=np.zeros((0, 2), dtype=np.float32),
+        bias=np.array([0.5, -0.5], dtype=np.float32),
+    )
+    model.save(tmp_path / "m.npz")
+    loaded = LinearModel.load(tmp_path / "m.npz")
+    assert loaded.classes == model.classes and loaded.vocabulary == model.vocabulary
+    instances = [["w=attack"], ["w=meet", "w=unknown"], []]
+    assert np.allclose(loaded.probabilities(instances), model.probabilities(instances), atol=1e-3)
+
+
+def test_confidence_map_pools_equal_scores(train_events) -> None:  # type: ignore[no-untyped-def]
+    # At score 1.0 three of four events are right: one block at 0.75, not a 1.0 for the hits.
+    points = [(0.7, 0), (0.7, 1), (0.8, 0), (1.0, 0), (1.0, 1), (1.0, 1), (1.0, 1)]
+    mapped = train_events.isotonic(points)
+    assert mapped["y"][-1] == 0.75
+    assert mapped["y"] == sorted(mapped["y"])  # never decreasing
+    # 0.8 (a miss) sits below 0.7's one in two: the two pool into one in three.
+    assert mapped["x"][:2] == [0.7, 0.8] and mapped["y"][:2] == [0.3333, 0.3333]
