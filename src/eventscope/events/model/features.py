@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 # Words that may be event words. Nouns and verbs make almost all of them; adjectives and
 # auxiliaries carry a few ("was critical of", "be sanctioned").
-CANDIDATE_POS = frozenset({"VERB", "NOUN", "ADJ"})
+CANDIDATE_POS = frozenset({"VERB", "NOUN", "ADJ", "PROPN", "AUX"})
 # Dependents whose words say what the event is (the object of "launched", the particle of
 # "walked away", the preposition of "fired at").
 ARGUMENT_DEPS = frozenset(
