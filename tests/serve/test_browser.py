@@ -21,7 +21,7 @@ from serve_sample import NEW_TEXT, build_database
 
 from eventscope.pipeline import Pipeline
 from eventscope.serve import create_app
-from eventscope.settings import Server, Settings
+from eventscope.settings import Server, Settings, load_settings
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +48,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory, nlp) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    pipeline = Pipeline(nlp=nlp)
+    # The lexicon coder: its events on the sample are fixed (what is tested is the page).
+    pipeline = Pipeline(load_settings().replace(event_coder="lexicon"), nlp=nlp)
     db = build_database(tmp_path_factory.mktemp("browser") / "events.duckdb", pipeline)
     settings = Settings(server=Server(token=TOKEN))
     app = create_app(db, settings=settings, pipeline=pipeline)
