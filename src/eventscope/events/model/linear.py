@@ -69,7 +69,7 @@ class LinearModel:
     @classmethod
     def load(cls, path: Path) -> LinearModel:
         with np.load(path, allow_pickle=False) as data:
-            names = [str(name) for name in data["vocabulary"]]
+            names: list[str] = data["vocabulary"].tolist()
             return cls(
                 classes=tuple(str(c) for c in data["classes"]),
                 vocabulary={name: n for n, name in enumerate(names)},
