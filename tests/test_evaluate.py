@@ -563,3 +563,28 @@ def test_quality_main(quality: Any, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert quality.main(args, predict=half, classify=half) == 0
     assert "changed since its floors were set" in capsys.readouterr().out
     assert quality.main([*args, "--files", "nope.jsonl"], predict=half, classify=half) == 2
+
+
+def test_quality_scores_short_text_sets_with_the_rules_too(
+    quality: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    evalsets = tmp_path / "evalsets"
+    evalsets.mkdir()
+    write_jsonl(evalsets / "plover-gsr.jsonl", [gold_record()])
+    floors = tmp_path / "floors.json"
+    floors.write_text(
+        json.dumps({"floors": {"plover-gsr.jsonl [lexicon]": {"events.recall": 0.9}}})
+    )
+
+    def everything(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [dict(r, events=gold_events()) for r in records]
+
+    def one(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [dict(r, events=gold_events()[:1]) for r in records]
+
+    args = ["--evalsets", str(evalsets), "--floors", str(floors)]
+    # The rules' own figures are judged against their own floors, apart from the default's.
+    assert quality.main(args, predict=everything, classify=everything, lexicon=one) == 1
+    out = capsys.readouterr().out
+    assert "plover-gsr.jsonl [lexicon]" in out and "BELOW FLOOR" in out
+    assert quality.main(args, predict=one, classify=one, lexicon=everything) == 0

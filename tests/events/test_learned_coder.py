@@ -114,3 +114,20 @@ def test_a_lexicon_trigger_the_model_supports_is_coded_and_says_so() -> None:
     assert event.rule.startswith("lexicon:verbs.tsv:shell (confirmed by model:")
     assert event.confidence == pytest.approx(model.confidence(0.69, lexicon=True), abs=0.1)
     assert event.confidence < model.confidence(1.0)
+
+
+def test_the_rules_stand_where_the_model_finds_no_event_in_a_text() -> None:
+    # A one-sentence snippet the model (trained on whole articles) finds nothing in.
+    [event] = _events("A roadside bomb exploded next to an army convoy.")
+    assert (event.type, event.trigger.text) == ("ASSAULT", "roadside bomb")
+    assert event.rule.startswith("lexicon:") and "no event found by model:" in event.rule
+    assert event.acled == "REMOTE_EXPLOSIVE_LANDMINE_IED"
+    # Where the model codes something, the rules' other events do not come along.
+    events = _events("Police arrested dozens of protesters in the capital on Sunday.")
+    assert all(e.rule.startswith("model:") for e in events)
+
+
+def test_words_the_model_rules_out_are_not_scored() -> None:
+    quiet = load_event_model().quiet_lemmas
+    assert {"percent", "year"} <= quiet
+    assert not {"attack", "arrest", "meet", "sanction"} & quiet
