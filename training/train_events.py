@@ -90,6 +90,7 @@ from eventscope.nlp import DEFAULT_MODEL, load_nlp
 from eventscope.output import event_record
 from eventscope.places import find_places
 from eventscope.records import Actor, Event, Sentence
+from eventscope.text import content_spans as text_content_spans
 from eventscope.text import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -261,13 +262,7 @@ def trigger_words(art: Prepared) -> set[int]:
 
 
 def content_spans(art: Prepared) -> list[tuple[Sentence, Any]]:
-    spans = []
-    for sentence in art.sentences:
-        if sentence.is_content:
-            span = art.doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-            if span is not None and len(span):
-                spans.append((sentence, span))
-    return spans
+    return list(text_content_spans(art.doc, art.sentences))
 
 
 @dataclass

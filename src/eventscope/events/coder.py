@@ -41,6 +41,7 @@ from eventscope.events.roles import (
 from eventscope.events.triggers import Match, find_matches
 from eventscope.nlp import doc_text
 from eventscope.records import Actor, Event, Factuality, Sentence, Span
+from eventscope.text.sentences import content_spans
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -458,11 +459,6 @@ def find_events(
     lex = lexicon or load_lexicon()
     index = ActorIndex(doc, actors)
     events: list[Event] = []
-    for sentence in sentences:
-        if not sentence.is_content:
-            continue
-        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-        if span is None or len(span) == 0:
-            continue
+    for sentence, span in content_spans(doc, sentences):
         events.extend(code_sentence(span, sentence, index, article_id=article_id, lexicon=lex))
     return with_acled(events)

@@ -18,7 +18,13 @@ from eventscope.text.rules import (
     match_table,
     parse_rules,
 )
-from eventscope.text.sentences import flag_units, is_hard_wrapped, split_sentences, text_spans
+from eventscope.text.sentences import (
+    content_spans,
+    flag_units,
+    is_hard_wrapped,
+    split_sentences,
+    text_spans,
+)
 
 __all__ = [
     "RuleSet",
@@ -27,6 +33,7 @@ __all__ = [
     "byline_verdict",
     "classify_text",
     "compile_rules",
+    "content_spans",
     "flag_units",
     "headline_verdict",
     "is_hard_wrapped",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from eventscope.nlp import doc_text
@@ -28,7 +28,7 @@ from eventscope.text.rules import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 _LINE_BREAK = re.compile(r"[\n\u2028\u2029\x0b\x0c]")
 _BLANK_LINE = re.compile(r"[\n\u2028\u2029\x0b\x0c][^\S\n]*[\n\u2028\u2029\x0b\x0c]\s*")
@@ -121,6 +121,16 @@ def _pieces(text: str, doc: Doc, units: Spans) -> list[tuple[int, int, int]]:
 
 def _is_one_sentence(unit: str) -> bool:
     return unit.count(" ") < MAX_UNSPLIT_WORDS and _SENTENCE_END_INSIDE.search(unit) is None
+
+
+def content_spans(doc: Doc, sentences: Sequence[Sentence]) -> Iterator[tuple[Sentence, Span]]:
+    """The content sentences (not captions, furniture ...) with their non-empty spaCy spans."""
+    for sentence in sentences:
+        if not sentence.is_content:
+            continue
+        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        if span is not None and len(span):
+            yield sentence, span
 
 
 def text_spans(text: str, separator: re.Pattern[str]) -> Spans:

@@ -19,6 +19,7 @@ from eventscope.events.model.countries import country_context
 from eventscope.events.model.features import ArticleContext, build_context
 from eventscope.events.roles import ActorIndex
 from eventscope.records import Actor, Event, Place, Sentence
+from eventscope.text.sentences import content_spans
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -39,13 +40,9 @@ def article_context(
     lexicon: Lexicon,
 ) -> ArticleContext:
     """The feature index of one article (content sentences only)."""
-    spans: list[tuple[int, int, int]] = []
-    for sentence in sentences:
-        if not sentence.is_content:
-            continue
-        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-        if span is not None and len(span):
-            spans.append((sentence.index, span.start, span.end))
+    spans = [
+        (sentence.index, span.start, span.end) for sentence, span in content_spans(doc, sentences)
+    ]
     return build_context(doc, spans, actors, rule_events, lexicon)
 
 

@@ -49,6 +49,7 @@ from eventscope.events.model.sectors import antecedent_of, resolve_sector
 from eventscope.events.roles import ActorIndex, first_resolved
 from eventscope.nlp import doc_text
 from eventscope.records import Actor, Event, Factuality, Sentence, Span
+from eventscope.text.sentences import content_spans
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -465,12 +466,7 @@ def code_events(
     the confirmed lexicon events that the model's own overlap (for choosing the threshold)."""
     text = doc_text(doc)
     events: list[Event] = []
-    for sentence in sentences:
-        if not sentence.is_content:
-            continue
-        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-        if span is None or len(span) == 0:
-            continue
+    for sentence, span in content_spans(doc, sentences):
         triggers = find_triggers(span, ctx, model)
         if not triggers:
             continue
