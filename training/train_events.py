@@ -43,12 +43,15 @@ import sys
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 from eventscope.actors import find_actors, load_tables
 from eventscope.annotations import gold_records_from_standoff
@@ -319,29 +322,37 @@ def _overlaps(actor: Actor, spans: Sequence[dict[str, Any]]) -> bool:
     )
 
 
-def role_instances(art: Prepared, number: int) -> Instances:
-    rows, labels = [], []
+def gold_events_with_mentions(
+    art: Prepared,
+) -> Iterator[tuple[int, dict[str, Any], list[tuple[Token, Actor]]]]:
+    """Each gold event (by its trigger's head token) with the mentions of its sentence that
+    may fill a role, sentence by sentence."""
     heads = gold_triggers(art)
     for sentence, span in content_spans(art):
         in_sentence = [h for h in heads if span.start <= h < span.end]
         if not in_sentence:
             continue
-        candidates = mention_candidates(span, art.ctx, sentence.index)
+        mentions = mention_candidates(span, art.ctx, sentence.index)
         for head in in_sentence:
-            event = heads[head]
-            typ = coded_type(event) or ""
-            trigger = art.doc[head]
-            for token, actor in candidates:
-                if token.i == head:
-                    continue
-                if _overlaps(actor, event.get("source") or []):
-                    label = "source"
-                elif _overlaps(actor, event.get("target") or []):
-                    label = "target"
-                else:
-                    label = "none"
-                rows.append(role_features(trigger, token, actor, typ, art.ctx))
-                labels.append(ROLES.index(label))
+            yield head, heads[head], mentions
+
+
+def role_instances(art: Prepared, number: int) -> Instances:
+    rows, labels = [], []
+    for head, event, mentions in gold_events_with_mentions(art):
+        typ = coded_type(event) or ""
+        trigger = art.doc[head]
+        for token, actor in mentions:
+            if token.i == head:
+                continue
+            if _overlaps(actor, event.get("source") or []):
+                label = "source"
+            elif _overlaps(actor, event.get("target") or []):
+                label = "target"
+            else:
+                label = "none"
+            rows.append(role_features(trigger, token, actor, typ, art.ctx))
+            labels.append(ROLES.index(label))
     return Instances(rows, labels, None, [number] * len(rows))
 
 
@@ -352,28 +363,21 @@ def country_instances(art: Prepared, number: int) -> Instances:
     """For every mention that fills a gold role with a gold country but got no country of its
     own: each candidate country, labelled yes where it is the gold one."""
     rows, labels = [], []
-    heads = gold_triggers(art)
-    for sentence, span in content_spans(art):
-        in_sentence = [h for h in heads if span.start <= h < span.end]
-        if not in_sentence:
-            continue
-        mentions = mention_candidates(span, art.ctx, sentence.index)
-        for head in in_sentence:
-            event = heads[head]
-            for gold in (event.get("source") or []) + (event.get("target") or []):
-                country = gold.get("country")
-                if not isinstance(country, str) or gold.get("start") is None:
+    for _, event, mentions in gold_events_with_mentions(art):
+        for gold in (event.get("source") or []) + (event.get("target") or []):
+            country = gold.get("country")
+            if not isinstance(country, str) or gold.get("start") is None:
+                continue
+            for _, actor in mentions:
+                if not (_overlaps(actor, [gold]) and needs_country(actor)):
                     continue
-                for _, actor in mentions:
-                    if not (_overlaps(actor, [gold]) and needs_country(actor)):
-                        continue
-                    wanted = NO_COUNTRY if country in NO_STATE else country
-                    options = candidates(art.countries, actor)
-                    if wanted not in options:
-                        continue
-                    for option in options:
-                        rows.append(candidate_features(art.countries, actor, option))
-                        labels.append(int(option == wanted))
+                wanted = NO_COUNTRY if country in NO_STATE else country
+                options = candidates(art.countries, actor)
+                if wanted not in options:
+                    continue
+                for option in options:
+                    rows.append(candidate_features(art.countries, actor, option))
+                    labels.append(int(option == wanted))
     return Instances(rows, labels, None, [number] * len(rows))
 
 
@@ -390,27 +394,18 @@ def sector_label(value: Any) -> str | None:
 def sector_instances(art: Prepared, number: int, classes: Sequence[str]) -> Instances:
     """Every mention that fills a gold role whose gold actor has a sector."""
     rows, labels = [], []
-    heads = gold_triggers(art)
     names = art.countries.sector_by_name
-    for sentence, span in content_spans(art):
-        in_sentence = [h for h in heads if span.start <= h < span.end]
-        if not in_sentence:
-            continue
-        mentions = mention_candidates(span, art.ctx, sentence.index)
-        for head in in_sentence:
-            event = heads[head]
-            typ = coded_type(event) or ""
-            for role in ("source", "target"):
-                for gold in event.get(role) or []:
-                    label = sector_label(gold.get("sector"))
-                    if label is None or label not in classes or gold.get("start") is None:
-                        continue
-                    for _, actor in mentions:
-                        if _overlaps(actor, [gold]):
-                            rows.append(
-                                sector_features(actor, typ, role, antecedent_of(actor, names))
-                            )
-                            labels.append(classes.index(label))
+    for _, event, mentions in gold_events_with_mentions(art):
+        typ = coded_type(event) or ""
+        for role in ("source", "target"):
+            for gold in event.get(role) or []:
+                label = sector_label(gold.get("sector"))
+                if label is None or label not in classes or gold.get("start") is None:
+                    continue
+                for _, actor in mentions:
+                    if _overlaps(actor, [gold]):
+                        rows.append(sector_features(actor, typ, role, antecedent_of(actor, names)))
+                        labels.append(classes.index(label))
     return Instances(rows, labels, None, [number] * len(rows))
 
 
