@@ -15,8 +15,13 @@ from eventscope.settings import load_settings
 DAY = dt.date(2020, 5, 1)
 
 
-def _events(text: str) -> list[Event]:
-    return list(eventscope.extract(text, published=DAY, settings=load_settings()).events)
+# One-sentence texts are coded by the rules (``SNIPPET_SENTENCES``): a sentence with no event
+# before the tested one makes the text an article, coded by the model.
+LEAD = "This is an article written for the tests. "
+
+
+def _events(text: str, *, lead: str = LEAD) -> list[Event]:
+    return list(eventscope.extract(lead + text, published=DAY, settings=load_settings()).events)
 
 
 def _actors(event: Event, role: str) -> list[tuple[str, str | None, str | None]]:
@@ -82,7 +87,7 @@ def test_every_event_names_the_model_its_rule_and_a_calibrated_confidence() -> N
         "Iraqi Prime Minister Adel Abdul Mahdi met Iranian President Hassan Rouhani in Tehran "
         "on Saturday. Police arrested dozens of protesters in Baghdad on Sunday."
     )
-    events = _events(text)
+    events = _events(text, lead="")
     assert [e.type for e in events] == ["CONSULT", "COERCE"]
     for event in events:
         assert event.versions["event_model"] == model.label
@@ -97,7 +102,7 @@ def test_every_event_names_the_model_its_rule_and_a_calibrated_confidence() -> N
 def test_both_coders_code_a_plain_arrest(coder: str) -> None:
     settings = load_settings().replace(event_coder=coder)
     [event] = eventscope.extract(
-        "Police arrested dozens of protesters in the capital on Sunday.",
+        LEAD + "Police arrested dozens of protesters in the capital on Sunday.",
         published=DAY,
         settings=settings,
     ).events
@@ -109,7 +114,7 @@ def test_a_lexicon_trigger_the_model_supports_is_coded_and_says_so() -> None:
     # "shelled" is below the model's own threshold here, but the rule's type has the model's
     # support: the event is kept, named as the rule's, with the lower confidence of such events.
     model = load_event_model()
-    [event] = _events("Government artillery shelled the rebel-held district overnight.")
+    [event] = _events("Rebels shelled the town.")
     assert (event.type, event.trigger.text) == ("ASSAULT", "shelled")
     assert event.rule.startswith("lexicon:verbs.tsv:shell (confirmed by model:")
     assert event.confidence == pytest.approx(model.confidence(0.69, lexicon=True), abs=0.1)
@@ -117,14 +122,25 @@ def test_a_lexicon_trigger_the_model_supports_is_coded_and_says_so() -> None:
 
 
 def test_the_rules_stand_where_the_model_finds_no_event_in_a_text() -> None:
-    # A one-sentence snippet the model (trained on whole articles) finds nothing in.
+    # The model (trained on whole articles) finds nothing in this text; the rules do.
     [event] = _events("A roadside bomb exploded next to an army convoy.")
     assert (event.type, event.trigger.text) == ("ASSAULT", "roadside bomb")
-    assert event.rule.startswith("lexicon:") and "no event found by model:" in event.rule
+    assert event.rule.startswith("lexicon:")
+    assert "(no event found by the model, so not model:" in event.rule
     assert event.acled == "REMOTE_EXPLOSIVE_LANDMINE_IED"
     # Where the model codes something, the rules' other events do not come along.
     events = _events("Police arrested dozens of protesters in the capital on Sunday.")
     assert all(e.rule.startswith("model:") for e in events)
+
+
+def test_a_one_sentence_text_is_coded_by_the_rules() -> None:
+    text = "Government troops raided the village at dawn."
+    [alone] = _events(text, lead="")
+    assert (alone.type, alone.trigger.text) == ("COERCE", "raided")
+    assert alone.rule.startswith("lexicon:verbs.tsv:raid (a one-sentence text, so not model:")
+    # The same sentence in an article is the model's.
+    [in_article] = _events(text)
+    assert "one-sentence" not in in_article.rule and "model:" in in_article.rule
 
 
 def test_words_the_model_rules_out_are_not_scored() -> None:

@@ -24,6 +24,8 @@ from eventscope.text.sentences import content_spans
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+SNIPPET_SENTENCES = 1  # texts of at most this many content sentences are coded by the rules
+
 __all__ = [
     "EventModel",
     "article_context",
@@ -58,9 +60,17 @@ def code_article(
     lexicon: Lexicon | None = None,
 ) -> list[Event]:
     """The learned coder's events of one article; ``rule_events`` are the lexicon coder's,
-    ``places`` the article's toponyms (they tell where unresolved actors belong)."""
+    ``places`` the article's toponyms (they tell where unresolved actors belong).
+
+    A text of at most ``SNIPPET_SENTENCES`` content sentences (a headline, a one-sentence
+    snippet) is not an article: the model learned from whole articles, codes more events per
+    sentence than single-sentence corpora mark and misses more of them, so there the lexicon
+    coder's events stand (``rules_alone``), as they do where the model finds no event at all.
+    """
     lex = lexicon or load_lexicon()
     model = model or load_event_model()
+    if rule_events and len(list(content_spans(doc, sentences))) <= SNIPPET_SENTENCES:
+        return rules_alone(rule_events, model, why="a one-sentence text")
     ctx = article_context(doc, sentences, actors, rule_events, lex)
     events = code_events(
         doc,
@@ -75,18 +85,20 @@ def code_article(
     )
     if events or not rule_events:
         return events
-    return rules_alone(rule_events, model)
+    return rules_alone(rule_events, model, why="no event found by the model")
 
 
-def rules_alone(rule_events: Sequence[Event], model: EventModel) -> list[Event]:
-    """Where the model finds no event in the whole text (a headline, a one-sentence snippet:
-    it learned from whole articles and is shy on them), the lexicon's events stand, named as
-    such, at the confidence of the least supported lexicon triggers the model confirms."""
+def rules_alone(
+    rule_events: Sequence[Event], model: EventModel, *, why: str = "no event found by the model"
+) -> list[Event]:
+    """The lexicon's events, standing where the model does not decide (``why``: a
+    one-sentence text, or no event found by the model in the whole text), named as such, at
+    the confidence of the least supported lexicon triggers the model confirms."""
     floor = model.confidence(0.0, lexicon=True)
     return [
         dataclasses.replace(
             e,
-            rule=f"lexicon:{e.rule} (no event found by model:{model.label})",
+            rule=f"lexicon:{e.rule} ({why}, so not model:{model.label})",
             confidence=round(min(e.confidence, floor), 3),
         )
         for e in rule_events

@@ -40,7 +40,6 @@ from eventscope.events.model.features import (
     ArticleContext,
     factuality_features,
     is_candidate,
-    lexicon_types,
     role_features,
     trigger_features,
 )
@@ -235,8 +234,34 @@ def trigger_dense(doc: Doc, tokens: Sequence[Token]) -> np.ndarray | None:
     return np.hstack([own, dense(doc, [t.head.i for t in tokens])])  # type: ignore[list-item]
 
 
+def candidate_tokens(span: SpacySpan, ctx: ArticleContext, model: EventModel) -> list[Token]:
+    """The words of one sentence the trigger model scores."""
+    quiet = model.quiet_lemmas
+    return [
+        t
+        for t in span
+        if is_candidate(t)
+        and (
+            (t.pos_ not in SELDOM_TRIGGERS and t.lemma_.lower() not in quiet)
+            or t.i in ctx.rule_at
+            or ctx.lexicon_types(t)
+        )
+    ]
+
+
 def find_triggers(span: SpacySpan, ctx: ArticleContext, model: EventModel) -> list[Trigger]:
-    """Trigger words of one sentence, with their type and score, one per phrase.
+    """Trigger words of one sentence, with their type and score, one per phrase
+    (``decode_triggers``)."""
+    tokens = candidate_tokens(span, ctx, model)
+    if not tokens:
+        return []
+    return decode_triggers(tokens, score_triggers(tokens, ctx, model.trigger), ctx, model)
+
+
+def decode_triggers(
+    tokens: Sequence[Token], probs: np.ndarray, ctx: ArticleContext, model: EventModel
+) -> list[Trigger]:
+    """Trigger words of one sentence from its candidate words' type probabilities.
 
     The sentence's evidence for a type is the sum of its words' probabilities of that type
     (the expected number of such events): its surest word is a trigger when the sum reaches
@@ -244,20 +269,6 @@ def find_triggers(span: SpacySpan, ctx: ArticleContext, model: EventModel) -> li
     own probability is below ``min_word`` is never a trigger, and a word is one event, of its
     surest type.
     """
-    quiet = model.quiet_lemmas
-    tokens = [
-        t
-        for t in span
-        if is_candidate(t)
-        and (
-            (t.pos_ not in SELDOM_TRIGGERS and t.lemma_.lower() not in quiet)
-            or t.i in ctx.rule_at
-            or lexicon_types(t, ctx.lexicon)
-        )
-    ]
-    if not tokens:
-        return []
-    probs = score_triggers(tokens, ctx, model.trigger)
     classes = model.trigger.classes
     threshold = model.thresholds["trigger"]
     min_word = model.thresholds.get("min_word", 0.1)
@@ -285,6 +296,24 @@ def find_triggers(span: SpacySpan, ctx: ArticleContext, model: EventModel) -> li
     support = model.thresholds.get("lexicon_support")
     confirmed = [] if support is None else confirm_lexicon(tokens, probs, ctx, classes, support)
     return merge_phrases(found) + confirmed
+
+
+def article_triggers(
+    spans: Sequence[SpacySpan], ctx: ArticleContext, model: EventModel
+) -> list[list[Trigger]]:
+    """``find_triggers`` for every sentence of an article, its words scored in one batch."""
+    per_sentence = [candidate_tokens(span, ctx, model) for span in spans]
+    every = [t for tokens in per_sentence for t in tokens]
+    if not every:
+        return [[] for _ in spans]
+    probs = score_triggers(every, ctx, model.trigger)
+    out: list[list[Trigger]] = []
+    start = 0
+    for tokens in per_sentence:
+        end = start + len(tokens)
+        out.append(decode_triggers(tokens, probs[start:end], ctx, model) if tokens else [])
+        start = end
+    return out
 
 
 def confirm_lexicon(
@@ -466,8 +495,9 @@ def code_events(
     the confirmed lexicon events that the model's own overlap (for choosing the threshold)."""
     text = doc_text(doc)
     events: list[Event] = []
-    for sentence, span in content_spans(doc, sentences):
-        triggers = find_triggers(span, ctx, model)
+    content = list(content_spans(doc, sentences))
+    found = article_triggers([span for _, span in content], ctx, model)
+    for (sentence, span), triggers in zip(content, found, strict=True):
         if not triggers:
             continue
         facts = model.factuality.probabilities(

@@ -79,6 +79,14 @@ class ArticleContext:
     sentence_of: dict[int, int] = field(default_factory=dict)  # token -> sentence index
     sentence_features: dict[int, list[str]] = field(default_factory=dict)
     rule_lemmas: dict[str, list[int]] = field(default_factory=dict)  # lemma -> rule trigger tokens
+    lex_types: dict[int, tuple[str, ...]] = field(default_factory=dict)  # token -> lexicon types
+
+    def lexicon_types(self, token: Token) -> tuple[str, ...]:
+        """The types the lexicon lists for the word (sorted), looked up once per article."""
+        found = self.lex_types.get(token.i)
+        if found is None:
+            found = self.lex_types[token.i] = tuple(sorted(lexicon_types(token, self.lexicon)))
+        return found
 
     def rule_lemmas_before(self, lemma: str, i: int) -> int:
         """How many earlier words of this lemma the lexicon coder made a trigger."""
@@ -250,7 +258,7 @@ def trigger_features(token: Token, ctx: ArticleContext) -> list[str]:
             out.append(f"modal={child.lower_}")
     if token.i in ctx.actor_at:
         out.append(f"in_actor={ctx.actor_at[token.i].kind}")
-    for kind in sorted(lexicon_types(token, ctx.lexicon)):
+    for kind in ctx.lexicon_types(token):
         out += [f"lex={kind}", f"lex|p={kind}|{pos}"]
     rule = ctx.rule_at.get(token.i)
     if rule is not None:
@@ -266,7 +274,7 @@ def trigger_features(token: Token, ctx: ArticleContext) -> list[str]:
     if head_rule is not None and head_rule is not rule:
         out += [f"h_rule={head_rule.type}", f"h_rule|d={head_rule.type}|{dep}"]
     elif head.i != token.i:
-        for kind in sorted(lexicon_types(head, ctx.lexicon)):
+        for kind in ctx.lexicon_types(head):
             out.append(f"h_lex|d={kind}|{dep}")
     if token.i in ctx.in_quote:
         out.append("in_quote")

@@ -33,16 +33,17 @@ class LinearModel:
     def logits(self, instances: Sequence[Sequence[str]], dense: np.ndarray | None) -> np.ndarray:
         """Scores (instances, classes) before the softmax."""
         out = np.zeros((len(instances), len(self.classes)), dtype=np.float32)
-        vocab = self.vocabulary
+        lookup = self.vocabulary.get
         rows: list[int] = []  # every instance's feature rows, one after the other
         starts: list[int] = []
         owners: list[int] = []
         for n, names in enumerate(instances):
-            found = {vocab[name] for name in names if name in vocab}
+            found = set(map(lookup, names))
+            found.discard(None)  # type: ignore[arg-type]
             if found:
                 starts.append(len(rows))
                 owners.append(n)
-                rows.extend(found)
+                rows.extend(found)  # type: ignore[arg-type]
         if rows:
             out[owners] = np.add.reduceat(self.weights[rows], starts, axis=0)
         out += self.bias
