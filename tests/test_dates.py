@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from eventscope.dates import date_event, find_dates
+from eventscope.dates import date_event, date_events, find_dates
 from eventscope.records import DateMention, Event, Sentence, Span
 
 PUBLISHED = dt.date(2018, 5, 31)  # a Thursday
@@ -173,3 +173,74 @@ def test_event_date_falls_back_to_sentence_then_publication(nlp):  # type: ignor
     dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
     mention = date_event(_event(doc, "shelled", 0), dates, published=PUBLISHED, doc=doc)
     assert mention is not None and mention.value == "2018-05-29"
+
+
+def _coded(doc, trigger: str, sentence: int, typ: str = "ASSAULT", factuality: str = "asserted"):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    return dataclasses.replace(_event(doc, trigger, sentence), type=typ, factuality=factuality)
+
+
+def test_an_undated_event_takes_the_stories_day_unless_it_is_still_to_come(nlp):  # type: ignore[no-untyped-def]
+    doc = nlp(
+        "Gunmen stormed a hotel in the capital on Tuesday, officials said. "
+        "Five guests were killed. "
+        "The government will hold talks with the opposition."
+    )
+    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
+    events = [
+        _coded(doc, "stormed", 0),
+        _coded(doc, "killed", 1),
+        _coded(doc, "talks", 2, "CONSULT", "planned"),
+    ]
+    stormed, killed, talks = date_events(events, dates, published=PUBLISHED, doc=doc)
+    assert (stormed.value, stormed.source) == ("2018-05-29", "text")
+    # The story's day, named in its opening, not the publication day.
+    assert (killed.value, killed.source) == ("2018-05-29", "story")
+    assert killed.span is not None and killed.span.text == "Tuesday"
+    # A planned event does not happen on the story's day.
+    assert (talks.value, talks.source) == ("2018-05-31", "published")
+
+
+def test_a_re_mention_takes_the_date_of_its_incident(nlp):  # type: ignore[no-untyped-def]
+    doc = nlp(
+        "Rebels bombed the airport on May 2. "
+        "The bombing destroyed two planes, officials said on Monday. "
+        "The army condemned the rebels."
+    )
+    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
+    events = [
+        _coded(doc, "bombed", 0),
+        _coded(doc, "bombing", 1),
+        _coded(doc, "condemned", 2, "ACCUSE"),
+    ]
+    attacked, attack, condemned = date_events(events, dates, published=PUBLISHED, doc=doc)
+    assert date_event(events[1], dates, published=PUBLISHED, doc=doc).value == "2018-05-28"
+    assert (attacked.value, attacked.source) == ("2018-05-02", "text")
+    # "the bombing" is the one of May 2, though its sentence names Monday for the saying.
+    assert (attack.value, attack.source) == ("2018-05-02", "incident")
+    # A different act: the story's day (Monday, named in the opening).
+    assert (condemned.value, condemned.source) == ("2018-05-28", "story")
+
+
+def test_no_stories_day_from_old_dates_or_without_publication(nlp):  # type: ignore[no-untyped-def]
+    doc = nlp("Rebels attacked the airport on May 2. The army condemned the rebels.")
+    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
+    events = [_coded(doc, "attacked", 0), _coded(doc, "condemned", 1, "ACCUSE")]
+    _, condemned = date_events(events, dates, published=PUBLISHED, doc=doc)
+    assert (condemned.value, condemned.source) == ("2018-05-31", "published")
+    assert date_events(events[1:], (), published=None, doc=doc) == [None]
+
+
+def test_a_past_perfect_act_is_background_and_left_undated(nlp):  # type: ignore[no-untyped-def]
+    doc = nlp(
+        "Troops retook the town on Tuesday. Rebels had seized it from the army. "
+        "The army shelled the hills."
+    )
+    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
+    events = [_coded(doc, "retook", 0), _coded(doc, "seized", 1), _coded(doc, "shelled", 2)]
+    retook, seized, shelled = date_events(events, dates, published=PUBLISHED, doc=doc)
+    assert (retook.value, retook.source) == ("2018-05-29", "text")
+    # Before the story, on a day the text does not give: neither Tuesday nor publication day.
+    assert seized is None
+    assert (shelled.value, shelled.source) == ("2018-05-29", "story")

@@ -254,6 +254,34 @@ def test_factuality_defaults_to_asserted_and_quad_is_checked() -> None:
     assert report.metrics()["events.quad_accuracy"] == pytest.approx(2 / 3, abs=1e-4)
 
 
+def test_event_location_and_date_are_scored_where_the_gold_has_them() -> None:
+    lowmoor = {"text": "Lowmoor", "country": "RUR", "lat": 50.0, "lon": 10.0}
+    gold = gold_record()
+    gold["events"][0].update(location=lowmoor, date="2018-05")
+    gold["events"][1].update(location={"country": "FWK", "lat": 40.0, "lon": 0.0})  # no words
+    pred = as_prediction(gold_record())
+    # 100 km east of Lowmoor, on a day of the gold's month: both right.
+    east = {"country": "RUR", "lat": 50.0, "lon": 11.4}
+    pred["events"][0].update(location=east, date="2018-05-29")
+    # The gold names no place, only where it was: the country is enough, wherever its point.
+    pred["events"][1].update(location={"country": "FWK", "lat": 45.0, "lon": 5.0}, date="2018")
+    pred["events"][2].update(location={"country": "UNO", "lat": 1.0, "lon": 1.0})
+    report = score_records([gold], [pred])
+    assert report.events is not None
+    assert (report.events.location.correct, report.events.location.total) == (2, 2)
+    assert (report.events.date.correct, report.events.date.total) == (1, 1)
+    # The third gold event has no location: a predicted one is counted apart.
+    assert (report.events.location_extra.correct, report.events.location_extra.total) == (1, 1)
+    assert "location right" in format_report(report)
+    # 200 km away, a coarser date, a wrong country: all wrong.
+    pred["events"][0].update(location={"country": "RUR", "lat": 50.0, "lon": 12.8}, date="2018")
+    pred["events"][1]["location"] = {"country": "RUR", "lat": 40.0, "lon": 0.0}
+    report = score_records([gold], [pred])
+    assert report.events is not None
+    assert report.events.location.correct == 0 and report.events.date.correct == 0
+    assert report.metrics()["events.location_accuracy"] == 0.0
+
+
 def test_must_not_violations_are_counted() -> None:
     gold = gold_record(
         must_not=[

@@ -6,7 +6,12 @@ value as precise as the words allow ("2018-05-30" / "2018-05" / "2018").
 
 ``date_event`` consumes one event and those mentions and produces the date that governs the
 event: a mention in the trigger's clause, else one in the same sentence, else the publication
-date (``source="published"``).
+date (``source="published"``). ``date_events`` dates all the events of an article and, for an
+event its own sentence leaves undated, first looks where a reader would: the same incident
+dated elsewhere in the article ("the attack" after "gunmen attacked the hotel on Friday":
+``source="incident"``), then the story's day, the one its opening sentences name for what
+happened ("said on Friday", "late Tuesday": ``source="story"``), and only then the
+publication date. A planned or hypothetical event never takes the story's day.
 
 How expressions are resolved (``published`` is the anchor; without it only expressions that
 carry their own year resolve, and nothing is ever anchored on today's date):
@@ -37,10 +42,12 @@ Not dates, and skipped: durations ("for three years", "48 hours", "the past week
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -648,6 +655,105 @@ def _verb_is_future(verb: Token) -> bool:
         return True
     # "is going to", "is set to": the governing verb carries it.
     return verb.dep_ == "xcomp" and verb.head.lemma_ == "go" and verb.head.tag_ == "VBG"
+
+
+STORY_SENTENCES = 8  # the story's day is named in the article's first sentences ...
+STORY_DAYS = 7  # ... and lies at most a week before publication
+_UNDATED_FACTUALITY = frozenset({"planned", "hypothetical"})
+
+
+def story_date(dates: Sequence[DateMention], published: dt.date | None) -> DateMention | None:
+    """The day the article's news happened: of the day-precision dates its first
+    ``STORY_SENTENCES`` sentences name, within ``STORY_DAYS`` before publication, the one
+    named most often (ties: the first named)."""
+    if published is None:
+        return None
+    earliest = published - dt.timedelta(days=STORY_DAYS)
+    candidates = [
+        d
+        for d in dates
+        if d.precision == "day"
+        and d.source == "text"
+        and d.sentence is not None
+        and d.sentence < STORY_SENTENCES
+        and earliest.isoformat() <= d.value <= published.isoformat()
+    ]
+    if not candidates:
+        return None
+    counts = Counter(d.value for d in candidates)
+    best = max(candidates, key=lambda d: (counts[d.value], -candidates.index(d)))
+    return dataclasses.replace(best, source="story")
+
+
+def date_events(
+    events: Sequence[Event],
+    dates: Sequence[DateMention],
+    *,
+    published: dt.date | None,
+    doc: Doc,
+) -> list[DateMention | None]:
+    """The date of each of an article's events (see the module doc), in order: a date in the
+    trigger's own clause; the same incident's date written elsewhere; a date elsewhere in the
+    event's sentence; the story's day; the publication date."""
+    attached = [_attached_date(e, dates, doc) for e in events]
+    own = [date_event(e, dates, published=published, doc=doc) for e in events]
+    story = story_date(dates, published)
+    out: list[DateMention | None] = []
+    for event, mine, date in zip(events, attached, own, strict=True):
+        if mine is not None:
+            out.append(mine)
+            continue
+        same = [
+            (abs(other.sentence - event.sentence), other.sentence > event.sentence, d)
+            for other, d in zip(events, attached, strict=True)
+            if d is not None and _same_incident(event, other, doc)
+        ]
+        if same:
+            out.append(dataclasses.replace(min(same, key=lambda x: x[:2])[2], source="incident"))
+        elif date is not None and date.source == "text":
+            out.append(date)
+        elif _background(event, doc):
+            out.append(None)  # "had stormed": before the story, on no day the text gives
+        elif story is not None and event.factuality not in _UNDATED_FACTUALITY:
+            out.append(story)
+        else:
+            out.append(date)
+    return out
+
+
+def _background(event: Event, doc: Doc) -> bool:
+    """An act the text places before its story without dating it: a past perfect verb
+    ("had stormed", "had been attacked")."""
+    span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    verb = span.root
+    return verb.tag_ == "VBN" and any(
+        c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "'d") for c in verb.children
+    )
+
+
+def _attached_date(event: Event, dates: Sequence[DateMention], doc: Doc) -> DateMention | None:
+    """A date in the trigger's own subtree (``date_event``'s first choice), else None."""
+    local = [d for d in dates if d.sentence == event.sentence and d.span is not None]
+    if not local:
+        return None
+    trigger = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+    return None if trigger is None else _attached(trigger, local, doc)
+
+
+def _same_incident(event: Event, other: Event, doc: Doc) -> bool:
+    """Another mention of the same act: same type, and a trigger of the same word family
+    ("bombed" ... "the bombing", "attacked" ... "the attack")."""
+    if other is event or other.type != event.type:
+        return False
+    return _stem(event, doc) == _stem(other, doc)
+
+
+def _stem(event: Event, doc: Doc) -> str:
+    span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+    word = span.root.lemma_ if span is not None and len(span) else event.trigger.text
+    return word.lower()[:4]
 
 
 def date_event(

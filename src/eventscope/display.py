@@ -89,8 +89,8 @@ def _event_cells(event: Event, sentence_start: int) -> tuple[str | Text, ...]:
     if event.reported_by:
         roles += "\n(says " + ", ".join(a.name for a in event.reported_by) + ")"
     when = event.date.value if event.date else ""
-    if event.date and event.date.source == "published":
-        when += "\n(published)"
+    if event.date and event.date.source != "text":
+        when += f"\n({event.date.source})"
     if event.location:
         place = event.location.name
         if event.location.country:

@@ -173,13 +173,12 @@ class Pipeline:
         clock = self._timed("quotes", clock)
         thresholds = self.settings.thresholds
         coded = []
-        for event in events:
-            if event.confidence < thresholds.min_event_confidence:
-                continue
+        kept = [e for e in events if e.confidence >= thresholds.min_event_confidence]
+        event_dates = date_stage.date_events(kept, dates, published=published, doc=doc)
+        for event, date in zip(kept, event_dates, strict=True):
             place = locate_event(event, places, sentences, doc)
             if place is not None and place.confidence < thresholds.min_place_confidence:
                 place = None  # too unsure to put on the map; the toponym stays in `places`
-            date = date_stage.date_event(event, dates, published=published, doc=doc)
             coded.append(
                 dataclasses.replace(event, location=place, date=date, versions=self.versions)
             )

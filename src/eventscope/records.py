@@ -16,7 +16,10 @@ from typing import Any, Literal
 SentenceFlag = Literal["boilerplate", "caption", "foreign_headline", "byline"]
 Factuality = Literal["asserted", "negated", "hypothetical", "planned", "reported"]
 DatePrecision = Literal["day", "month", "year"]
-DateSource = Literal["text", "published"]
+# Where an event's date comes from: its own sentence ("text"), the same incident dated
+# elsewhere in the article ("incident"), the story's day named in its opening ("story"), or
+# the publication date ("published").
+DateSource = Literal["text", "incident", "story", "published"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,8 +123,10 @@ WITH reports AS (
                FILTER (WHERE src.name IS NOT NULL) AS src,
            arg_min(tgt, [(tgt.country IS NULL)::INTEGER, rank])
                FILTER (WHERE tgt.name IS NOT NULL) AS tgt,
-           -- a day written in the text, else the publication day an event defaulted to
-           coalesce(arg_min(day, rank) FILTER (WHERE day IS NOT NULL AND date_source = 'text'),
+           -- a day written in the text (the event's sentence, or the same incident's),
+           -- else the story's or the publication day an event defaulted to
+           coalesce(arg_min(day, rank) FILTER (WHERE day IS NOT NULL
+                                               AND date_source IN ('text', 'incident')),
                     arg_min(day, rank) FILTER (WHERE day IS NOT NULL),
                     min(published)) AS day,
            arg_min(place, [place_grade, rank]) FILTER (WHERE place_grade < 2) AS place,

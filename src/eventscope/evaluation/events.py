@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from eventscope.evaluation.places import WITHIN_KM, haversine_km
 from eventscope.evaluation.scores import (
     PRF,
     Accuracy,
@@ -132,6 +133,34 @@ def _role_similarity(gold: _EventView, pred: _EventView) -> float:
     return total if checked else 0.0
 
 
+def location_agrees(gold: Mapping[str, Any], predicted: Any) -> bool:
+    """A predicted place agrees within ``WITHIN_KM`` of the gold's point; where the gold names
+    only a country (no place words of its own, or no point), when it is in that country."""
+    if not isinstance(predicted, Mapping):
+        return False
+    country = gold.get("country")
+    point = _point(gold)
+    if isinstance(country, str) and country and (point is None or not gold.get("text")):
+        return predicted.get("country") == country
+    other = _point(predicted)
+    return point is not None and other is not None and haversine_km(*point, *other) <= WITHIN_KM
+
+
+def _point(place: Mapping[str, Any]) -> tuple[float, float] | None:
+    lat, lon = place.get("lat"), place.get("lon")
+    if isinstance(lat, int | float) and isinstance(lon, int | float):
+        return float(lat), float(lon)
+    return None
+
+
+def date_agrees(gold: str, predicted: Any) -> bool:
+    """A predicted ISO date agrees at the gold's precision: "2018-05" takes any day of May
+    2018 (or "2018-05" itself); a coarser prediction than the gold's does not agree."""
+    if not isinstance(predicted, str) or len(predicted) < len(gold):
+        return False
+    return predicted[: len(gold)] == gold
+
+
 def _country_agrees(gold: str, predicted: Any) -> bool:
     gold_code = _COUNTRY_ALIASES.get(gold.strip().upper(), gold.strip().upper())
     pred_code = str(predicted or "").strip().upper()
@@ -160,9 +189,15 @@ class _Tally:
         self.sector = {role: Accuracy() for role in ROLES}
         self.quad = Accuracy()
         self.factuality = Accuracy()
+        self.location = Accuracy()
+        self.date = Accuracy()
+        self.location_extra = Accuracy()  # of matched events whose gold has no location
+        self.date_extra = Accuracy()
         self.must_not_entries = 0
         self.must_not_violations = 0
         self.confusions: Counter[tuple[str, str]] = Counter()
+
+    _dated_gold = False  # whether the current record's gold codes places and dates at all
 
     def add_matched(self, gold: _EventView, pred: _EventView) -> None:
         if not gold.type_agrees(pred):
@@ -179,6 +214,17 @@ class _Tally:
             # eventscope's Event defaults to "asserted"; a prediction without the field means that.
             ok = label_agrees(gold_fact, pred.data.get("factuality") or "asserted")
             self.factuality += Accuracy(int(ok), 1)
+        gold_place, pred_place = gold.data.get("location"), pred.data.get("location")
+        if isinstance(gold_place, Mapping) and gold_place:
+            self.location += Accuracy(int(location_agrees(gold_place, pred_place)), 1)
+        elif "location" in gold.data or self._dated_gold:
+            # The gold says where events happen, and not for this one: a predicted place counts.
+            self.location_extra += Accuracy(int(isinstance(pred_place, Mapping)), 1)
+        gold_date = gold.data.get("date")
+        if isinstance(gold_date, str) and gold_date:
+            self.date += Accuracy(int(date_agrees(gold_date, pred.data.get("date"))), 1)
+        elif self._dated_gold:
+            self.date_extra += Accuracy(int(bool(pred.data.get("date"))), 1)
 
     def _add_role(
         self,
@@ -242,6 +288,9 @@ def score_events(pairs: Sequence[Pair]) -> EventScores | None:
         text = str(gold_record.get("text") or "")
         gold_events, pred_events = _views(gold_record, pred_record)
         matched = _match_events(gold_events, pred_events)
+        tally._dated_gold = any(
+            "location" in e.data or "date" in e.data for e in gold_events
+        )
         typed = sum(1 for gi, pi in matched if gold_events[gi].type_agrees(pred_events[pi]))
         tally.typed += PRF(typed, len(pred_events), len(gold_events))
         tally.untyped += PRF(len(matched), len(pred_events), len(gold_events))
@@ -269,6 +318,10 @@ def score_events(pairs: Sequence[Pair]) -> EventScores | None:
         target_sector=tally.sector["target"],
         quad=tally.quad,
         factuality=tally.factuality,
+        location=tally.location,
+        date=tally.date,
+        location_extra=tally.location_extra,
+        date_extra=tally.date_extra,
         must_not_entries=tally.must_not_entries,
         must_not_violations=tally.must_not_violations,
         confusions=top_confusions(tally.confusions),

@@ -58,6 +58,16 @@ def format_report(report: Report) -> str:
             _acc_line("quad accuracy", ev.quad),
             _acc_line("factuality accuracy", ev.factuality),
         ]
+        lines += [
+            _acc_line(label, acc)
+            for label, acc in (
+                ("location right", ev.location),
+                ("date right", ev.date),
+                ("location, gold has none", ev.location_extra),
+                ("date, gold has none", ev.date_extra),
+            )
+            if acc.total
+        ]
         if ev.must_not_entries:
             lines.append(
                 _value_line(

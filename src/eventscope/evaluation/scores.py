@@ -108,6 +108,12 @@ class EventScores:
     source_sector: Accuracy = Accuracy()
     target_sector: Accuracy = Accuracy()
     trigger_typed: PRF = PRF()  # typed, matching on trigger overlap alone (no sentence rule)
+    location: Accuracy = Accuracy()  # of matched events whose gold has a location
+    date: Accuracy = Accuracy()  # of matched events whose gold has a date, at its precision
+    # Of matched events whose gold codes places and dates but gives none for this event: the
+    # share given one anyway (lower is better: the text does not say).
+    location_extra: Accuracy = Accuracy()
+    date_extra: Accuracy = Accuracy()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -126,6 +132,10 @@ class EventScores:
             "target_sector": self.target_sector.to_dict(),
             "quad": self.quad.to_dict(),
             "factuality": self.factuality.to_dict(),
+            "location": self.location.to_dict(),
+            "date": self.date.to_dict(),
+            "location_extra": self.location_extra.to_dict(),
+            "date_extra": self.date_extra.to_dict(),
             "must_not_entries": self.must_not_entries,
             "must_not_violations": self.must_not_violations,
             "confusions": [list(c) for c in self.confusions],
@@ -240,6 +250,8 @@ class Report:
                 ("events.target.sector_accuracy", ev.target_sector.value),
                 ("events.quad_accuracy", ev.quad.value),
                 ("events.factuality_accuracy", ev.factuality.value),
+                ("events.location_accuracy", ev.location.value),
+                ("events.date_accuracy", ev.date.value),
             ]
         if self.doc_quad is not None:
             pairs.append(("doc_quad.accuracy", self.doc_quad.accuracy.value))
