@@ -85,12 +85,22 @@ def test_places_missing_from_geonames_resolve(nlp, gazetteer: Gazetteer) -> None
     assert idlib.feature == "admin1" and "named as a region" in idlib.rule
 
 
-def test_demonyms_are_not_places(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+def test_nationality_words_name_a_country_marked_as_no_location(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
     places = places_in(
-        nlp, gazetteer, "Syrian and Turkish officials met Russian diplomats in Ankara."
+        nlp, gazetteer, "Syrian officials met Russian diplomats in Ankara. The Russians left."
     )
-    assert [p.span.text for p in places] == ["Ankara"]
-    assert places[0].country == "TUR"
+    located = [p for p in places if not p.rule.startswith("modifier:")]
+    assert [p.span.text for p in located] == ["Ankara"]
+    assert located[0].country == "TUR"
+    # "Syrian officials" names Syria (GeoWebNews counts such toponyms); "the Russians" does not.
+    named = {p.span.text: (p.country, p.feature) for p in places if p not in located}
+    assert named == {"Syrian": ("SYR", "country"), "Russian": ("RUS", "country")}
+
+
+def test_places_inside_organisation_names_are_found_and_marked(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    places = places_in(nlp, gazetteer, "The Bank of Canada raised rates, the Toronto Star said.")
+    embedded = {p.span.text: p.country for p in places if p.rule.startswith("embedded:")}
+    assert embedded == {"Canada": "CAN", "Toronto": "CAN"}
 
 
 def test_coordinates_are_within_tolerance(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]

@@ -95,3 +95,12 @@ def test_main_place_counts_mentions_and_skips_unresolved() -> None:
     assert chosen is not None and chosen.name == "Homs" and chosen.span.start == 10
     assert main_place(places, exclude=frozenset({10, 20})).name == "Aleppo"  # type: ignore[union-attr]
     assert main_place(()) is None
+
+
+def test_nationality_words_and_organisation_names_locate_nothing(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "Russian troops shelled the village, the Bank of Canada said."
+    assert locate(nlp, gazetteer, text, event_at(text, "shelled")) is None
+    # ... nor do they make an article's main place.
+    text = "Russian officials spoke. Russian diplomats left. Soldiers fired on the crowd in Mosul."
+    place = locate(nlp, gazetteer, text, event_at(text, "fired", sentence=2))
+    assert place is not None and place.name == "Mosul"

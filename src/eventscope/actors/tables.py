@@ -205,6 +205,13 @@ def _country_entries() -> tuple[dict[str, str], list[tuple[str, NameEntry]]]:
     return preferred, out
 
 
+@functools.cache
+def demonym_countries() -> dict[str, str]:
+    """Each nationality adjective of demonyms.tsv ("Syrian") and the ISO alpha-3 code of its
+    country."""
+    return {row["demonym"]: row["iso3"] for row in _rows("demonyms.tsv")}
+
+
 def _demonym_entries(country_names: Mapping[str, str]) -> list[tuple[str, NameEntry]]:
     out: list[tuple[str, NameEntry]] = []
     for row in _rows("demonyms.tsv"):

@@ -39,6 +39,10 @@ _SPECIFICITY = {"landmark": 4, "city": 3, "admin1": 2, "region": 2, "country": 1
 
 
 def _resolved(place: Place) -> bool:
+    """A place with a point that says where something is: not a nationality word or a name
+    inside an organisation's ("Russian officials", "the Bank of Canada")."""
+    if place.rule.startswith(("modifier:", "embedded:")):
+        return False
     return place.lat is not None or place.geonameid is not None
 
 

@@ -182,6 +182,9 @@ def candidates_for(mention: Mention, gazetteer: Gazetteer) -> tuple[Candidate, .
         longer = gazetteer.lookup(f"{mention.text} {mention.hint_word}")
         if longer:
             return longer
+    if mention.lookup:
+        named = gazetteer.lookup(mention.lookup)
+        return tuple(c for c in named if c.entry.feature in ("country", "region"))
     found = gazetteer.lookup(mention.text)
     if not found:
         key = name_key(mention.text)
@@ -317,6 +320,8 @@ def _place(mention: Mention, ranked: Sequence[Scored]) -> Place:
         "reclaimed": f"gazetteer place the model took for {mention.label}",
         "gazetteer": "gazetteer name outside entities",
         "dateline": "dateline",
+        "modifier": "modifier: a nationality word, not where anything happened",
+        "embedded": "embedded: a place named inside an organisation's name",
     }[mention.source]
     if not ranked:
         return Place(

@@ -11,7 +11,12 @@ resolution yet). Sources, in order of trust:
    (``needs_context``), which the resolver decides;
 3. datelines in capitals ("BEIRUT (Reuters) -");
 4. capitalised word sequences outside any entity that the gazetteer knows as a country,
-   region or town of 50,000 or more ("Strait of Hormuz", a town the model missed).
+   region or town of 50,000 or more ("Strait of Hormuz", a town the model missed);
+5. toponyms that do not say where anything is, found so that the list of places an article
+   names is whole (a geoparser's toponyms, as GeoWebNews counts them), and marked by their
+   source so that no event is located by them: nationality adjectives modifying a noun
+   ("Russian officials" names Russia: ``modifier``) and place names inside the name of an
+   organisation ("the Bank of Canada", "the Washington Post": ``embedded``).
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ if TYPE_CHECKING:
 
     from eventscope.records import Sentence
 
-Source = Literal["ner", "reclaimed", "dateline", "gazetteer"]
+Source = Literal["ner", "reclaimed", "dateline", "gazetteer", "modifier", "embedded"]
+# Toponyms that name a place without saying where anything happened.
+ASSOCIATIVE_SOURCES = frozenset({"modifier", "embedded"})
 Hint = Literal["region", "city", ""]
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -75,6 +82,7 @@ class Mention:
     hint: Hint = ""  # from a following "province" / "city"
     hint_word: str = ""  # that word itself
     needs_context: bool = False  # keep only if the article's other places agree
+    lookup: str = ""  # the name to resolve, where not the text ("Russian" -> "Russia")
 
 
 def strong_candidate(cand: Candidate, *, ours_only: bool = False) -> bool:
@@ -129,6 +137,64 @@ def _is_demonym(span: Span) -> bool:
     return root.tag_ == "NNPS" and len(span) == 1 and root.text.endswith(("ns", "is", "ese"))
 
 
+MODIFIER_DEPS = frozenset({"amod", "compound", "nmod"})
+# Continental adjectives, which demonyms.tsv (nationalities) leaves out.
+REGION_ADJECTIVES = {"European": "Europe", "African": "Africa", "Asian": "Asia"}
+_COUNTRY_NAMES: dict[str, str] = {}
+
+
+def _country_name(iso3: str, gazetteer: Gazetteer) -> str | None:
+    """The gazetteer's name of a country, by ISO alpha-3 code."""
+    if iso3 not in _COUNTRY_NAMES:
+        import pycountry
+
+        record = pycountry.countries.get(alpha_3=iso3)
+        entry = gazetteer.country(record.alpha_2) if record is not None else None
+        _COUNTRY_NAMES[iso3] = entry.name if entry is not None else ""
+    return _COUNTRY_NAMES[iso3] or None
+
+
+def _modifier(doc: Doc, i: int, gazetteer: Gazetteer) -> str | None:
+    """The country (or continent) a nationality adjective names where it modifies a noun
+    ("Russian officials", "the Syrian army"), else None ("the Russians", "speaks Russian")."""
+    from eventscope.actors.tables import demonym_countries
+
+    token = doc[i]
+    if token.dep_ not in MODIFIER_DEPS or token.head.i == i:
+        return None
+    if token.head.pos_ not in ("NOUN", "PROPN") or token.head.i < i:
+        return None
+    if token.text in REGION_ADJECTIVES:
+        return REGION_ADJECTIVES[token.text]
+    iso3 = demonym_countries().get(token.text)
+    return _country_name(iso3, gazetteer) if iso3 else None
+
+
+def _embedded(doc: Doc, span: Span, gazetteer: Gazetteer) -> list[Span]:
+    """Place names inside an organisation's name that the gazetteer knows for sure ("Canada" in
+    "the Bank of Canada"): the longest capitalised run of at most two words first."""
+    found: list[Span] = []
+    i = span.start
+    while i < span.end:
+        hit = None
+        for width in (2, 1):
+            end = i + width
+            if end > span.end or (i == span.start and end == span.end):
+                continue
+            part = doc[i:end]
+            if all(_capitalised(t) or t.is_upper for t in part) and _strong(
+                gazetteer.lookup(part.text)
+            ):
+                hit = part
+                break
+        if hit is not None:
+            found.append(hit)
+            i = hit.end
+        else:
+            i += 1
+    return found
+
+
 def _capitalised(token: Token) -> bool:
     return token.text[:1].isupper() and len(token.text) > 1 and token.pos_ in ("PROPN", "NOUN")
 
@@ -181,8 +247,16 @@ def find_mentions(
     mentions: list[Mention] = []
     taken = [False] * len(doc)  # tokens inside any entity or mention already
 
-    def add(span: Span, label: str, source: Source, sentence: Sentence, *, needs: bool = False):  # type: ignore[no-untyped-def]
-        hint, word = _hint(doc, span.end)
+    def add(  # type: ignore[no-untyped-def]
+        span: Span,
+        label: str,
+        source: Source,
+        sentence: Sentence,
+        *,
+        needs: bool = False,
+        lookup: str = "",
+    ):
+        hint, word = ("", "") if source in ASSOCIATIVE_SOURCES else _hint(doc, span.end)
         for i in range(span.start, span.end):
             taken[i] = True
         mentions.append(
@@ -198,6 +272,7 @@ def find_mentions(
                 hint=hint,
                 hint_word=word,
                 needs_context=needs,
+                lookup=lookup,
             )
         )
 
@@ -218,6 +293,7 @@ def find_mentions(
             if any(taken[i] for i in range(ent.start, ent.end)):
                 continue
             span = _strip(ent)
+            before = len(mentions)
             if ent.label_ in PLACE_LABELS:
                 # Lower-case "places" are the small model's noise ("veranda"), and
                 # demonyms are nationalities, not places.
@@ -227,9 +303,21 @@ def find_mentions(
                 reclaimed = _reclaim(doc, span, ent.label_, gazetteer)
                 if reclaimed is not None:
                     add(reclaimed[0], ent.label_, "reclaimed", sentence, needs=reclaimed[1])
+            if len(mentions) == before and len(span) == 1:
+                country = _modifier(doc, span.start, gazetteer)
+                if country is not None:
+                    add(span, ent.label_, "modifier", sentence, lookup=country)
+            if len(mentions) == before and ent.label_ == "ORG" and len(span) > 1:
+                for part in _embedded(doc, span, gazetteer):
+                    add(part, ent.label_, "embedded", sentence)
             for i in range(ent.start, ent.end):
                 taken[i] = True
         _scan_capitalised(doc, sentence_span, sentence, taken, gazetteer, add)
+        for i in range(sentence_span.start, sentence_span.end):
+            if not taken[i] and doc[i].text[:1].isupper():
+                country = _modifier(doc, i, gazetteer)
+                if country is not None:
+                    add(doc[i : i + 1], "", "modifier", sentence, lookup=country)
     mentions.sort(key=lambda m: m.start)
     return mentions
 
