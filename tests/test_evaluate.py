@@ -282,6 +282,21 @@ def test_event_location_and_date_are_scored_where_the_gold_has_them() -> None:
     assert report.metrics()["events.location_accuracy"] == 0.0
 
 
+def test_a_gold_location_that_names_a_country_takes_any_place_in_it() -> None:
+    gold = gold_record()
+    egypt = {"text": "Egypt", "country": "EGY", "lat": 26.0, "lon": 30.0}
+    gold["events"][0]["location"] = egypt
+    pred = as_prediction(gold_record())
+    cairo = {"country": "EGY", "lat": 30.04, "lon": 31.24}  # 470 km from Egypt's point
+    pred["events"][0]["location"] = cairo
+    report = score_records([gold], [pred])
+    assert report.events is not None and report.events.location.correct == 1
+    # A town's name is not a country's: there the point must be within 161 km.
+    gold["events"][0]["location"] = {"text": "Luxor", "country": "EGY", "lat": 25.7, "lon": 32.6}
+    report = score_records([gold], [pred])
+    assert report.events is not None and report.events.location.correct == 0
+
+
 def test_must_not_violations_are_counted() -> None:
     gold = gold_record(
         must_not=[

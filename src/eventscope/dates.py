@@ -52,6 +52,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from eventscope.incidents import same_incident
 from eventscope.nlp import doc_text
 from eventscope.records import DateMention, DatePrecision, Event, Sentence, Span
 
@@ -706,7 +707,7 @@ def date_events(
         same = [
             (abs(other.sentence - event.sentence), other.sentence > event.sentence, d)
             for other, d in zip(events, attached, strict=True)
-            if d is not None and _same_incident(event, other, doc)
+            if d is not None and same_incident(event, other, doc)
         ]
         if same:
             out.append(dataclasses.replace(min(same, key=lambda x: x[:2])[2], source="incident"))
@@ -740,20 +741,6 @@ def _attached_date(event: Event, dates: Sequence[DateMention], doc: Doc) -> Date
         return None
     trigger = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
     return None if trigger is None else _attached(trigger, local, doc)
-
-
-def _same_incident(event: Event, other: Event, doc: Doc) -> bool:
-    """Another mention of the same act: same type, and a trigger of the same word family
-    ("bombed" ... "the bombing", "attacked" ... "the attack")."""
-    if other is event or other.type != event.type:
-        return False
-    return _stem(event, doc) == _stem(other, doc)
-
-
-def _stem(event: Event, doc: Doc) -> str:
-    span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
-    word = span.root.lemma_ if span is not None and len(span) else event.trigger.text
-    return word.lower()[:4]
 
 
 def date_event(

@@ -23,7 +23,7 @@ from eventscope.errors import TimeLimitError
 from eventscope.events import find_events, with_acled
 from eventscope.events.model import EventModel, code_article, load_event_model
 from eventscope.nlp import load_nlp
-from eventscope.places import find_places, locate_event
+from eventscope.places import find_places, locate_events
 from eventscope.records import Article, Extraction, Failure
 from eventscope.settings import Settings, load_settings
 from eventscope.text import split_sentences
@@ -175,8 +175,8 @@ class Pipeline:
         coded = []
         kept = [e for e in events if e.confidence >= thresholds.min_event_confidence]
         event_dates = date_stage.date_events(kept, dates, published=published, doc=doc)
-        for event, date in zip(kept, event_dates, strict=True):
-            place = locate_event(event, places, sentences, doc)
+        event_places = locate_events(kept, places, sentences, doc)
+        for event, date, place in zip(kept, event_dates, event_places, strict=True):
             if place is not None and place.confidence < thresholds.min_place_confidence:
                 place = None  # too unsure to put on the map; the toponym stays in `places`
             coded.append(

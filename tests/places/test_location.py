@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eventscope.places import Gazetteer, find_places, locate_event, main_place
+from eventscope.places import Gazetteer, find_places, locate_event, locate_events, main_place
 from eventscope.records import Actor, Event, Place, Sentence, Span
 
 
@@ -104,3 +104,31 @@ def test_nationality_words_and_organisation_names_locate_nothing(nlp, gazetteer:
     text = "Russian officials spoke. Russian diplomats left. Soldiers fired on the crowd in Mosul."
     place = locate(nlp, gazetteer, text, event_at(text, "fired", sentence=2))
     assert place is not None and place.name == "Mosul"
+
+
+def test_a_re_mention_takes_the_place_of_its_incident(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Gunmen attacked a hotel in Bamako on Friday. The attack killed twenty guests. "
+        "Ministers met in Paris, and Paris sent troops."
+    )
+    doc = nlp(text)
+    sentences = sentences_of(doc)
+    places = find_places(doc, sentences, gazetteer=gazetteer)
+    attacked = event_at(text, "attacked")
+    start = text.index("The attack") + len("The ")
+    attack = Event(
+        id="e2",
+        article_id="a1",
+        sentence=1,
+        evidence="The attack killed twenty guests.",
+        type="ASSAULT",
+        trigger=Span(start, start + len("attack"), "attack"),
+    )
+    # Alone, "the attack" would be put at the article's main place ...
+    alone = locate_event(attack, places, sentences, doc)
+    assert alone is not None and alone.name == "Paris"
+    # ... but its incident was placed in Bamako.
+    first, second = locate_events([attacked, attack], places, sentences, doc)
+    assert first is not None and second is not None
+    assert first.name == second.name == "Bamako"
+    assert "another mention of the incident" in second.rule

@@ -22,6 +22,7 @@ counted again as a wrong country.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -135,15 +136,33 @@ def _role_similarity(gold: _EventView, pred: _EventView) -> float:
 
 def location_agrees(gold: Mapping[str, Any], predicted: Any) -> bool:
     """A predicted place agrees within ``WITHIN_KM`` of the gold's point; where the gold names
-    only a country (no place words of its own, or no point), when it is in that country."""
+    only a country (its words are the country's name, or it has no words or no point), when
+    it is in that country."""
     if not isinstance(predicted, Mapping):
         return False
     country = gold.get("country")
     point = _point(gold)
-    if isinstance(country, str) and country and (point is None or not gold.get("text")):
-        return predicted.get("country") == country
+    words = gold.get("text")
+    if isinstance(country, str) and country:
+        if point is None or not isinstance(words, str) or _names_country(words, country):
+            return predicted.get("country") == country
     other = _point(predicted)
     return point is not None and other is not None and haversine_km(*point, *other) <= WITHIN_KM
+
+
+@functools.cache
+def _names_country(words: str, country: str) -> bool:
+    """Whether ``words`` name the country itself ("Egypt", "the United States")."""
+    from eventscope.places.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    for name in (words, words.removeprefix("the ")):
+        if any(
+            c.entry.feature == "country" and c.entry.country3 == country
+            for c in gazetteer.lookup(name)
+        ):
+            return True
+    return False
 
 
 def _point(place: Mapping[str, Any]) -> tuple[float, float] | None:

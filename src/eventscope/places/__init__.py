@@ -2,6 +2,7 @@
 
 places = find_places(doc, sentences)              # every toponym, resolved
 where = locate_event(event, places, sentences, doc)  # the one an event happened at
+wheres = locate_events(events, places, sentences, doc)  # an article's events, incidents shared
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from eventscope.nlp import doc_text
 from eventscope.places.gazetteer import Candidate, Entry, Gazetteer, load_gazetteer, name_key
-from eventscope.places.location import locate_event, main_place
+from eventscope.places.location import locate_event, locate_events, main_place
 from eventscope.places.resolve import resolve_mentions
 from eventscope.places.toponyms import find_mentions
 
@@ -26,6 +27,7 @@ __all__ = [
     "find_places",
     "load_gazetteer",
     "locate_event",
+    "locate_events",
     "main_place",
     "name_key",
 ]

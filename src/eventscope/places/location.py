@@ -12,6 +12,10 @@ In order of preference:
 3. the article's main place (its most-mentioned resolved place), unless that place is the
    speaker's side of this very sentence.
 
+``locate_events`` locates all the events of an article: an event its own sentence does not
+place (rule 3, or nothing) takes the place that another mention of the same incident names by
+a locative ("the attack" after "gunmen attacked a hotel in Bamako").
+
 The returned Place is the article's, with the reason for the choice appended to its rule.
 """
 
@@ -115,6 +119,10 @@ def main_place(places: Sequence[Place], *, exclude: frozenset[int] = frozenset()
     return first[best]
 
 
+_MAIN_PLACE = "the article's main place"
+_LOCATIVE = "' in the clause of '"  # rule 1's reason: "'near Kirkuk' in the clause of 'shelled'"
+
+
 def _why(place: Place, reason: str) -> Place:
     return dataclasses.replace(place, rule=f"{place.rule} | location: {reason}")
 
@@ -175,4 +183,31 @@ def locate_event(
         p.name == fallback.name and p.span.start in speaker_side for p in in_sentence
     ):  # the article's main place is where the speaker of this sentence sits
         return None
-    return _why(fallback, "the article's main place")
+    return _why(fallback, _MAIN_PLACE)
+
+
+def locate_events(
+    events: Sequence[Event], places: Sequence[Place], sentences: Sequence[Sentence], doc: Doc
+) -> list[Place | None]:
+    """The place of each of an article's events (see the module docstring), in order."""
+    from eventscope.incidents import same_incident
+
+    own = [locate_event(e, places, sentences, doc) for e in events]
+    placed = [p if p is not None and _LOCATIVE in p.rule else None for p in own]
+    out: list[Place | None] = []
+    for event, place in zip(events, own, strict=True):
+        if place is not None and not place.rule.endswith(_MAIN_PLACE):
+            out.append(place)
+            continue
+        same = [
+            (abs(other.sentence - event.sentence), other.sentence > event.sentence, where)
+            for other, where in zip(events, placed, strict=True)
+            if where is not None and other.sentence != event.sentence
+            and same_incident(event, other, doc)
+        ]
+        if same:
+            where = min(same, key=lambda x: x[:2])[2]
+            out.append(_why(where, "where another mention of the incident places it"))
+        else:
+            out.append(place)
+    return out
