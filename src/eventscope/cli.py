@@ -143,6 +143,7 @@ def extract(
             max_chars=settings.limits.max_chars,
             max_garbage_ratio=settings.limits.max_garbage_ratio,
             max_seconds=settings.limits.max_seconds,
+            day_first=settings.day_first,
         )
         if published:
             documents = report.with_published(documents, published)
@@ -151,6 +152,9 @@ def extract(
             if report.is_failure(result):
                 failed += 1
                 err.print(f"[red]error:[/red] {report.failure_line(result)}", highlight=False)
+            else:
+                for line in report.warning_lines(result):
+                    err.print(f"warning: {line}", markup=False, highlight=False)
             writer(result)
     if failed:
         raise typer.Exit(1)
@@ -199,7 +203,9 @@ def ingest(
     """Code articles into the database; already stored articles are skipped, failures recorded.
 
     Re-running on the same input is safe: nothing is duplicated, and a run that was stopped
-    (Ctrl-C, a crash, kill -9) goes on where it stopped.
+    (Ctrl-C, a crash, kill -9) goes on where it stopped. Exit code 0 when every document was
+    stored (or already was), 1 when any failed (their reasons: eventscope failures), 2 when
+    the run itself could not go on (a bad setting, an unwritable database).
     """
     settings = _settings(
         config,
@@ -216,8 +222,22 @@ def ingest(
     with _errors():
         summary = _ingest_with_progress(paths, settings)
     out.print(summary.describe())
+    if summary.warned:
+        err.print(
+            f"{summary.warned} article(s) stored with a warning, for example:",
+            markup=False,
+            highlight=False,
+        )
+        for line in summary.warnings[:3]:
+            err.print(f"  warning: {line}", markup=False, highlight=False)
     if summary.failed:
-        err.print(f"{summary.failed} document(s) failed: see the `failures` table in {summary.db}")
+        err.print(f"{summary.failed} document(s) failed, first:", markup=False, highlight=False)
+        for line in summary.failures:
+            err.print(f"  {line}", markup=False, highlight=False)
+        err.print(
+            f"all of them: eventscope failures --db {summary.db}", markup=False, highlight=False
+        )
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -609,6 +629,37 @@ def aggregate(
                 markup=False,
                 highlight=False,
             )
+
+
+@app.command()
+def failures(
+    db: Annotated[Path, typer.Option("--db", help="DuckDB file to read.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Documents that failed and have not gone through since: document, stage, reason."""
+    from eventscope.store import Store
+
+    with _errors(), Store(_existing(db), read_only=True) as store:
+        found = store.failures()
+    if as_json:
+        for row in found:
+            record = {
+                "document": row.document,
+                "stage": row.stage,
+                "reason": row.reason,
+                "article_id": row.article_id,
+                "first_seen": row.first_seen.isoformat(),
+                "last_seen": row.last_seen.isoformat(),
+                "attempts": row.attempts,
+            }
+            sys.stdout.write(json.dumps(record) + "\n")
+        return
+    if not found:
+        out.print(f"no failures in {db}", markup=False, highlight=False)
+        return
+    for row in found:  # tab-separated: document, stage, reason (and attempts past one)
+        again = f" ({row.attempts} attempts)" if row.attempts > 1 else ""
+        sys.stdout.write(f"{row.document}\t{row.stage}\t{row.reason}{again}\n")
 
 
 @app.command()

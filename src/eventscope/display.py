@@ -20,17 +20,18 @@ from rich.text import Text
 
 from eventscope.actors.lookup import Candidate, Lookup, years
 from eventscope.ingest import parse_published
-from eventscope.output import extraction_record, failure_record
+from eventscope.output import (
+    CSV_COLUMNS,
+    export_record,
+    extraction_record,
+    failure_record,
+    flatten,
+)
 from eventscope.records import Article, Event, Extraction, Failure, Quote
 
 Result = Extraction | Failure
 
-CSV_COLUMNS = [
-    "article_id", "event_id", "type", "mode", "context", "cameo", "quad", "score",
-    "factuality", "source", "source_country", "source_sector", "target", "target_country",
-    "target_sector", "date", "date_precision", "place", "place_country", "lat", "lon",
-    "trigger", "evidence", "rule", "confidence",
-]  # fmt: skip
+# fmt: skip
 
 
 def is_failure(result: Result) -> bool:
@@ -39,6 +40,13 @@ def is_failure(result: Result) -> bool:
 
 def failure_line(failure: Failure) -> str:
     return f"{failure.document}: {failure.reason}"
+
+
+def warning_lines(extraction: Extraction) -> list[str]:
+    """What reading an article could not do ("published ... is not a date ...; coded
+    undated"), each naming the document."""
+    article = extraction.article
+    return [f"{article.origin or article.id}: {w}" for w in article.warnings]
 
 
 def with_published(
@@ -128,36 +136,10 @@ def quote_line(quote: Quote) -> str:
     return f'{speaker}: "{content}"'
 
 
-def csv_rows(extraction: Extraction) -> Iterator[dict[str, Any]]:
+def csv_rows(extraction: Extraction) -> Iterator[list[str]]:
+    """The article's events as CSV rows, in ``CSV_COLUMNS`` order (the export's layout)."""
     for event in extraction.events:
-        location = event.location
-        yield {
-            "article_id": extraction.article.id,
-            "event_id": event.id,
-            "type": event.type,
-            "mode": event.mode,
-            "context": event.context,
-            "cameo": event.cameo,
-            "quad": event.quad,
-            "score": event.score,
-            "factuality": event.factuality,
-            "source": "; ".join(a.span.text for a in event.source),
-            "source_country": "; ".join(a.country or "" for a in event.source),
-            "source_sector": "; ".join(a.sector or "" for a in event.source),
-            "target": "; ".join(a.span.text for a in event.target),
-            "target_country": "; ".join(a.country or "" for a in event.target),
-            "target_sector": "; ".join(a.sector or "" for a in event.target),
-            "date": event.date.value if event.date else None,
-            "date_precision": event.date.precision if event.date else None,
-            "place": location.name if location else None,
-            "place_country": location.country if location else None,
-            "lat": location.lat if location else None,
-            "lon": location.lon if location else None,
-            "trigger": event.trigger.text,
-            "evidence": event.evidence,
-            "rule": event.rule,
-            "confidence": round(event.confidence, 3),
-        }
+        yield flatten(export_record(extraction.article, event))
 
 
 def writer(fmt: str, console: Console) -> Callable[[Result], None]:
@@ -179,9 +161,9 @@ def writer(fmt: str, console: Console) -> Callable[[Result], None]:
             if isinstance(result, Failure):
                 return
             buffer = io.StringIO()
-            rows = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+            rows = csv.writer(buffer, lineterminator="\n")
             if not header_written:
-                rows.writeheader()
+                rows.writerow(CSV_COLUMNS)
                 header_written = True
             rows.writerows(csv_rows(result))
             console.out(buffer.getvalue(), end="", highlight=False)

@@ -24,6 +24,10 @@ class IngestSummary:
     events: int = 0
     # Peak resident memory (MB) of each worker that coded articles, by worker name.
     peak_rss_mb: dict[str, int] = dataclasses.field(default_factory=dict)
+    # The first failures ("document: stage: reason") and warnings ("document: what"), to show.
+    failures: list[str] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    warned: int = 0  # articles stored with a warning (an unreadable publication date)
 
     def describe(self) -> str:
         return (
@@ -31,7 +35,13 @@ class IngestSummary:
             f"{self.events} events coded -> {self.db}"
         )
 
+    def note_failure(self, document: str, stage: str, reason: str) -> None:
+        self.failed += 1
+        if len(self.failures) < SHOWN:
+            self.failures.append(f"{document}: {stage}: {reason}")
 
+
+SHOWN = 5  # failures and warnings a summary keeps to show
 Progress = Callable[[IngestSummary], None]
 
 
@@ -63,6 +73,7 @@ def ingest_paths(
         max_garbage_ratio=settings.limits.max_garbage_ratio,
         max_seconds=settings.limits.max_seconds,
         fetch=settings.fetch,
+        day_first=settings.day_first,
     )
     batch_size = max(1, settings.batch_size)
     # Ids handed to the engine and not yet back: a repeat of one of them is a duplicate.
@@ -81,17 +92,25 @@ def ingest_paths(
             extractions = [r for r in chunk if isinstance(r, Extraction)]
             for failure in (r for r in chunk if isinstance(r, Failure)):
                 store.write_failure(failure)
-                summary.failed += 1
+                summary.note_failure(failure.document, failure.stage, failure.reason)
             # One transaction per batch is ~10x faster than one per article; the store falls
             # back to one article at a time if the batch fails, so each stays all-or-nothing.
             for extraction, outcome in zip(extractions, store.write_many(extractions), strict=True):
+                article = extraction.article
                 if outcome == "stored":
                     summary.stored += 1
                     summary.events += len(extraction.events)
+                    if article.warnings:
+                        summary.warned += 1
+                        if len(summary.warnings) < SHOWN:
+                            where = article.origin or article.id
+                            summary.warnings.extend(f"{where}: {w}" for w in article.warnings)
                 elif outcome == "skipped":
                     summary.skipped += 1
                 else:
-                    summary.failed += 1
+                    summary.note_failure(
+                        article.origin or article.id, "store", "could not be written"
+                    )
             in_flight.difference_update(_article_ids(chunk))
             summary.peak_rss_mb.update(engine.peak_rss_mb)
             if on_progress is not None:

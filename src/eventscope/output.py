@@ -6,10 +6,11 @@ One function per record kind; ``extraction_record`` builds the one record per ar
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from eventscope.events.labels import document_labels
-from eventscope.records import Actor, Event, Extraction, Failure, Place, Quote, Span
+from eventscope.records import Actor, Article, Event, Extraction, Failure, Place, Quote, Span
 
 
 def span_record(span: Span | None) -> dict[str, Any] | None:
@@ -104,6 +105,7 @@ def extraction_record(extraction: Extraction) -> dict[str, Any]:
         "id": article.id,
         "title": article.title,
         "published": article.published.isoformat() if article.published else None,
+        "published_text": article.published_text,
         "labels": document_labels(extraction.events),
         "events": [event_record(e) for e in extraction.events],
         "places": [place_record(p) for p in extraction.places],
@@ -125,3 +127,133 @@ def failure_record(failure: Failure) -> dict[str, Any]:
         "places": [],
         "quotes": [],
     }
+
+
+def export_record(article: Article, event: Event) -> dict[str, Any]:
+    """One event in the shape ``eventscope export`` writes (its JSON Lines record), so that
+    ``extract --format csv`` and ``export --format csv`` share one layout."""
+
+    def actors(found: tuple[Actor, ...]) -> list[dict[str, Any]]:
+        return [
+            {
+                "text": a.span.text,
+                "name": a.name,
+                "country": a.country,
+                "sector": a.sector,
+                "entity_id": a.entity_id,
+            }
+            for a in found
+        ]
+
+    place = event.location
+    date = event.date
+    return {
+        "event_id": event.id,
+        "article_id": article.id,
+        "type": event.type,
+        "mode": event.mode,
+        "context": event.context,
+        "cameo": event.cameo,
+        "quad": event.quad,
+        "score": event.score,
+        "factuality": event.factuality,
+        "acled": event.acled,
+        "date": date.value if date else None,
+        "date_precision": date.precision if date else None,
+        "date_source": date.source if date else None,
+        "source": actors(event.source),
+        "target": actors(event.target),
+        "reported_by": actors(event.reported_by),
+        "location": None
+        if place is None
+        else {
+            "name": place.name,
+            "geonameid": place.geonameid,
+            "lat": place.lat,
+            "lon": place.lon,
+            "country": place.country,
+        },
+        "sentence": event.sentence,
+        "evidence": event.evidence,
+        "trigger": {
+            "text": event.trigger.text,
+            "start": event.trigger.start,
+            "end": event.trigger.end,
+        },
+        "rule": event.rule,
+        "confidence": event.confidence,
+        "versions": dict(event.versions),
+        "article": {
+            "url": article.url,
+            "outlet": article.outlet,
+            "title": article.title,
+            "published": article.published.isoformat() if article.published else None,
+        },
+    }
+
+
+# The CSV layout of events, one for ``extract --format csv`` and ``export --format csv``: the
+# export's JSON Lines record flattened, the actors of a role joined with ";".
+ACTOR_FIELDS = ("text", "name", "country", "sector", "entity_id")
+CSV_COLUMNS: tuple[str, ...] = (
+    "event_id",
+    "article_id",
+    "type",
+    "mode",
+    "context",
+    "cameo",
+    "quad",
+    "score",
+    "factuality",
+    "acled",
+    "date",
+    "date_precision",
+    "date_source",
+    *(f"source_{name}" for name in ACTOR_FIELDS),
+    *(f"target_{name}" for name in ACTOR_FIELDS),
+    *(f"reported_by_{name}" for name in ACTOR_FIELDS),
+    "location_name",
+    "location_geonameid",
+    "location_lat",
+    "location_lon",
+    "location_country",
+    "sentence",
+    "evidence",
+    "trigger_text",
+    "trigger_start",
+    "trigger_end",
+    "rule",
+    "confidence",
+    "versions",
+    "article_url",
+    "article_outlet",
+    "article_title",
+    "article_published",
+)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def flatten(record: dict[str, Any]) -> list[str]:
+    """One exported event (the JSON Lines shape) as a CSV row in ``CSV_COLUMNS`` order."""
+    location = record.get("location") or {}
+    trigger = record.get("trigger") or {}
+    article = record.get("article") or {}
+    cells: dict[str, str] = {
+        key: _cell(record.get(key))
+        for key in CSV_COLUMNS
+        if key in record and not isinstance(record[key], dict | list)
+    }
+    for role in ("source", "target", "reported_by"):
+        for name in ACTOR_FIELDS:
+            cells[f"{role}_{name}"] = ";".join(_cell(a.get(name)) for a in record[role])
+    for name in ("name", "geonameid", "lat", "lon", "country"):
+        cells[f"location_{name}"] = _cell(location.get(name))
+    for name in ("text", "start", "end"):
+        cells[f"trigger_{name}"] = _cell(trigger.get(name))
+    for name in ("url", "outlet", "title", "published"):
+        cells[f"article_{name}"] = _cell(article.get(name))
+    cells["versions"] = json.dumps(record.get("versions") or {}, sort_keys=True)
+    return [cells.get(column, "") for column in CSV_COLUMNS]

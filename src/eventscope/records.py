@@ -47,6 +47,8 @@ class Article:
     author: str | None = None
     origin: str | None = None  # where it was read from: a path, "path:line", "<stdin>"
     content_hash: str = ""
+    published_text: str | None = None  # the publication date as the input wrote it
+    warnings: tuple[str, ...] = ()  # what reading it could not do ("published ... unreadable")
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,6 +74,8 @@ class Settings:
     # "lexicon" (the hand rules alone). ``event_model``: a trained model folder; "" shipped.
     event_coder: str = "model"
     event_model: str = ""
+    # Numeric publication dates that read both ways ("05/06/2016"): day first when true.
+    day_first: bool = False
     limits: Limits = field(default_factory=Limits)
     thresholds: Thresholds = field(default_factory=Thresholds)
     fetch: Fetch = field(default_factory=Fetch)
@@ -135,6 +137,8 @@ def _build(data: dict[str, Any], origin: str) -> Settings:
         )
     if not isinstance(data.get("event_model"), str):
         raise SettingsError(f"{origin}: setting 'event_model' must be a string (a folder)")
+    if not isinstance(data.get("day_first"), bool):
+        raise SettingsError(f"{origin}: setting 'day_first' must be true or false")
     workers = data.get("workers")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
         raise SettingsError(

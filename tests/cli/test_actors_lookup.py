@@ -87,9 +87,9 @@ def test_an_unknown_phrase_says_so_and_exits_1(runner: CliRunner) -> None:
 
 
 def test_a_bad_date_is_one_line_and_exit_2(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["actors", "lookup", "Hamas", "--date", "31/05/2018"])
+    result = runner.invoke(app, ["actors", "lookup", "Hamas", "--date", "31/31/2018"])
     assert result.exit_code == 2
-    assert "--date" in result.stderr and "31/05/2018" in result.stderr
+    assert "--date" in result.stderr and "31/31/2018" in result.stderr
 
 
 def test_a_user_file_named_in_the_settings_file(runner: CliRunner, tmp_path: Path) -> None:

@@ -98,6 +98,23 @@ def test_extract_csv_has_one_row_per_event(runner: CliRunner, inbox: Path) -> No
     assert rows[0]["type"] == "COERCE"
 
 
+def test_extract_and_export_write_one_csv_layout(
+    runner: CliRunner, inbox: Path, tmp_path: Path
+) -> None:
+    kenya = str(inbox / "kenya.jsonl")
+    extracted = runner.invoke(app, ["extract", kenya, "-f", "csv"]).stdout
+    db = tmp_path / "events.duckdb"
+    runner.invoke(app, ["ingest", kenya, "--db", str(db)])
+    exported = runner.invoke(app, ["export", "--db", str(db), "-f", "csv"]).stdout
+    [one] = list(csv.DictReader(io.StringIO(extracted)))
+    [two] = list(csv.DictReader(io.StringIO(exported)))
+    assert list(one) == list(two)
+    assert {k: one[k] for k in ("source_text", "location_name", "trigger_text", "date")} == {
+        k: two[k] for k in ("source_text", "location_name", "trigger_text", "date")
+    }
+    assert one["source_text"] == "Kenyan police" and one["location_name"] == "Nairobi"
+
+
 def test_extract_of_a_dead_path_is_one_line_naming_it(runner: CliRunner, tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.txt"
     result = runner.invoke(app, ["extract", str(missing)])
@@ -125,8 +142,12 @@ def test_ingest_records_every_bad_input_and_goes_on(
     db = tmp_path / "events.duckdb"
     dead = str(bad_inbox / "gone.txt")
     result = runner.invoke(app, ["ingest", str(bad_inbox), dead, "--db", str(db)])
-    assert result.exit_code == 0, result.output
+    # Some documents failed: exit code 1, and the first reasons in the summary.
+    assert result.exit_code == 1, result.output
     assert "3 stored" in result.stdout and "6 failed" in result.stdout
+    assert "6 document(s) failed, first:" in result.stderr
+    assert "binary.txt: ingest: " in result.stderr
+    assert f"eventscope failures --db {db}" in result.stderr
     failures = dict(_rows(db, "SELECT document, reason FROM failures"))
     by_name = {Path(doc.split(":")[0]).name: reason for doc, reason in failures.items()}
     assert set(by_name) == {
@@ -247,3 +268,73 @@ def test_the_readme_example_is_what_extract_prints(runner: CliRunner) -> None:
 
     assert first_cells(result.stdout) == first_cells(block)
     assert "2018-05-30" in result.stdout and "Deir ez-Zor" in result.stdout
+
+
+def test_failures_lists_document_stage_and_reason(
+    runner: CliRunner, bad_inbox: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "events.duckdb"
+    runner.invoke(app, ["ingest", str(bad_inbox), "--db", str(db)])
+    listed = runner.invoke(app, ["failures", "--db", str(db)])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.strip().splitlines()
+    assert len(lines) == 5
+    empty = next(line for line in lines if "empty.txt" in line)
+    assert empty.split("\t")[1] == "ingest" and "empty" in empty.split("\t")[2]
+    rows = [json.loads(x) for x in runner.invoke(app, ["failures", "--db", str(db), "--json"]).stdout.splitlines()]  # noqa: E501
+    assert {Path(r["document"].split(":")[0]).name for r in rows} >= {"binary.txt", "huge.txt"}
+    assert all(r["stage"] == "ingest" and r["attempts"] == 1 for r in rows)
+
+
+def test_ingest_of_good_input_exits_0_and_an_empty_database_has_no_failures(
+    runner: CliRunner, inbox: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "events.duckdb"
+    result = runner.invoke(app, ["ingest", str(inbox), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["failures", "--db", str(db)]).stdout.startswith("no failures")
+
+
+def test_a_page_date_is_read_kept_and_an_unreadable_one_leaves_the_article_undated(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    lines = [
+        {"id": "cst", "text": OTHER, "published": "December 13, 2016 6:35PM CST"},
+        {"id": "pipe", "text": OTHER, "published": "Wed Nov 23, 2016 | 4:58pm EST"},
+        {"id": "dayfirst", "text": OTHER, "published": "13/12/2016"},
+        {"id": "caps", "text": OTHER, "published": "DEC. 14, 2016, 2:54 AM EST"},
+        {"id": "both", "text": OTHER, "published": "05/06/2016"},
+        {"id": "junk", "text": OTHER, "published": "last Tuesday afternoon"},
+    ]
+    source = tmp_path / "pages.jsonl"
+    source.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(source), "-f", "jsonl"])
+    assert result.exit_code == 0, result.output
+    records = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert {k: r["published"] for k, r in records.items()} == {
+        "cst": "2016-12-13",
+        "pipe": "2016-11-23",
+        "dayfirst": "2016-12-13",
+        "caps": "2016-12-14",
+        "both": "2016-05-06",  # month first unless the settings say day_first
+        "junk": None,
+    }
+    assert records["pipe"]["published_text"] == "Wed Nov 23, 2016 | 4:58pm EST"
+    assert records["junk"]["events"], "the undated article is still coded"
+    [warning] = [line for line in result.stderr.splitlines() if line.strip()]
+    assert warning.startswith(f"warning: {source}:6: published 'last Tuesday afternoon'")
+    assert "coded undated" in warning
+    settings = tmp_path / "dayfirst.toml"
+    settings.write_text("day_first = true\n", encoding="utf-8")
+    again = runner.invoke(app, ["extract", str(source), "-f", "jsonl", "--config", str(settings)])
+    records = {r["id"]: r for r in map(json.loads, again.stdout.splitlines())}
+    assert records["both"]["published"] == "2016-06-05"
+    assert records["dayfirst"]["published"] == "2016-12-13"
+
+
+def test_an_empty_jsonl_says_it_has_no_articles(runner: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(empty)])
+    assert result.exit_code == 1
+    assert f"no articles in {empty}" in result.stderr

@@ -32,7 +32,7 @@ def test_ingest_reads_globs_gzip_and_feeds_with_the_workers_flag(tmp_path: Path)
     result = CliRunner().invoke(
         app, ["ingest", pattern, str(tmp_path / "wire.rss"), "--db", str(db), "--workers", "1"]
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # the broken file failed
     assert result.stdout.startswith("2 stored, 0 already stored, 1 failed")
     # Not a terminal: a plain progress line rather than a bar.
     assert "ingest: 3 documents (2 stored" in result.stderr

@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from eventscope.errors import InputError
-from eventscope.ingest import judge_english, load_function_words, make_article
+from eventscope.ingest import judge_english, load_function_words, make_article, parse_published
 
 ENGLISH = (
     "The foreign minister of Greece arrived in Ankara on Tuesday for talks with his Turkish "
@@ -107,12 +107,32 @@ def test_published_accepts_iso_dates(value: object, expected: dt.date | None) ->
     assert make_article(ENGLISH, published=value).published == expected  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("value", ["yesterday-ish", "31/05/2018", "2018-13-01", "May 31"])
-def test_published_that_is_not_an_iso_date_is_refused(value: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("31/05/2018", dt.date(2018, 5, 31)),  # day first: the only reading
+        ("December 13, 2016 6:35PM CST", dt.date(2016, 12, 13)),  # the day as written
+        ("Sun, 04 Dec 2016 23:59:00 +1100", dt.date(2016, 12, 4)),
+    ],
+)
+def test_published_as_pages_write_it_is_read(value: str, expected: dt.date) -> None:
+    article = make_article(ENGLISH, published=value)
+    assert (article.published, article.published_text, article.warnings) == (expected, value, ())
+
+
+@pytest.mark.parametrize("value", ["yesterday-ish", "2018-13-01", "May 31", "13/13/2018"])
+def test_an_unreadable_published_date_leaves_the_article_undated_with_a_warning(
+    value: str,
+) -> None:
+    article = make_article(ENGLISH, published=value, origin="x.jsonl:2")
+    assert article.published is None and article.published_text == value
+    [warning] = article.warnings
+    assert warning.startswith(f"published {value!r} is not a date eventscope can read")
+    assert warning.endswith("coded undated")
+    # Where a date is asked for on purpose (a command-line flag), it is an error.
     with pytest.raises(InputError) as caught:
-        make_article(ENGLISH, published=value, origin="x.jsonl:2")
-    assert caught.value.reason == f"published {value!r} is not an ISO date"
-    assert caught.value.document == "x.jsonl:2"
+        parse_published(value, document="--published")
+    assert caught.value.document == "--published"
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t  \r\n"])

@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from eventscope.errors import StoreError
+from eventscope.output import CSV_COLUMNS
 from eventscope.records import (
     Actor,
     Article,
@@ -31,7 +32,6 @@ from eventscope.records import (
 )
 from eventscope.store import SCHEMA_VERSION, Store, export
 from eventscope.store import database as database_module
-from eventscope.store.export import CSV_COLUMNS
 from eventscope.store.schema import CORPUS_TABLES, EVENT_ACTORS
 
 FIRST = "Envoys of Brelia met the Korvan delegation in Lisbon on 3 March 2021."
@@ -221,6 +221,7 @@ def test_older_schema_is_migrated_in_place_keeping_stored_work(db_path: Path) ->
     # Make the file what schema 1 wrote: no acled column, no reporter role, version 1.
     con = duckdb.connect(str(db_path))
     con.execute("ALTER TABLE events DROP COLUMN acled")
+    con.execute("ALTER TABLE articles DROP COLUMN published_text")
     con.execute("ALTER TABLE event_actors RENAME TO kept")
     con.execute(EVENT_ACTORS.ddl().replace(", 'reporter'", ""))
     con.execute("INSERT INTO event_actors SELECT * FROM kept")
@@ -247,6 +248,24 @@ def test_older_schema_is_migrated_in_place_keeping_stored_work(db_path: Path) ->
         assert [e.reported_by for e in again] == [(reporter,), ()]
         assert len(store.events()) == 4
         assert [len(e.source) + len(e.target) for e in store.events(article_id="art-1")] == [2, 2]
+
+
+def test_a_schema_2_file_gains_the_written_publication_date(db_path: Path) -> None:
+    with Store(db_path) as store:
+        store.write(make_extraction("art-1", "news/one.txt"))
+    con = duckdb.connect(str(db_path))
+    con.execute("ALTER TABLE articles DROP COLUMN published_text")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    with Store(db_path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        old = store.article("art-1")
+        assert old is not None and old.published_text is None
+        new = make_extraction("art-2", "news/two.txt")
+        written = dataclasses.replace(new.article, published_text="Wed Nov 23, 2016 | 4:58pm EST")
+        store.write(dataclasses.replace(new, article=written))
+        again = store.article("art-2")
+        assert again is not None and again.published_text == "Wed Nov 23, 2016 | 4:58pm EST"
 
 
 def test_a_current_file_missing_newer_tables_gains_them_when_opened_for_writing(

@@ -1,8 +1,10 @@
 """Building a validated Article from a text and its metadata.
 
 Every reader (plain files, HTML, JSONL, stdin) ends here, so the checks a document must pass
-are in one place: not empty, not too long, text rather than binary, English, and a
-publication date that is a date.
+are in one place: not empty, not too long, text rather than binary, English. A publication
+date is read as pages write it ("December 13, 2016 6:35PM CST", "13/12/2016"); one that cannot
+be read leaves the article undated, with the original string kept and a warning, rather than
+dropping it.
 """
 
 from __future__ import annotations
@@ -35,11 +37,25 @@ def normalise_text(text: str) -> str:
     return text.lstrip("\ufeff").strip()
 
 
-def parse_published(value: str | dt.date | None, *, document: str) -> dt.date | None:
-    """A publication date from an ISO date or timestamp string, a date or None.
+# A year of four digits: what a publication date must name ("yesterday" is no date here).
+_YEAR = re.compile(r"(?<!\d)(1[89]|20)\d\d(?!\d)")
+_ISO_SHAPED = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
+# Two numbers before the year, as in "13/12/2016" or "05.06.2016".
+_NUMERIC = re.compile(r"^\s*(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*\d{4}\b")
 
-    Accepts "2018-05-31", "2018-05-31T10:00:00Z", "2018-05-31 10:00:00" (with or without a
-    UTC offset; the date as written is kept). Raises InputError for anything else.
+
+def parse_published(
+    value: str | dt.date | None, *, document: str, day_first: bool = False
+) -> dt.date | None:
+    """A publication date from a string, a date or None.
+
+    Accepts ISO dates and timestamps ("2018-05-31", "2018-05-31T10:00:00Z"), and dates as
+    pages and feeds write them, read by ``dateparser`` in English: "December 13, 2016 6:35PM
+    CST", "Wed Nov 23, 2016 | 4:58pm EST", "DEC. 14, 2016, 2:54 AM EST", "Sun, 04 Dec 2016
+    23:59:00 +1100". The date is the one written (no time-zone conversion). A numeric date
+    reads day first when that is the only reading ("13/12/2016") or when ``day_first`` says so
+    ("05/06/2016" is 6 May, else 5 June). The string must name a year. Raises InputError for
+    anything else.
     """
     if value is None:
         return None
@@ -48,7 +64,7 @@ def parse_published(value: str | dt.date | None, *, document: str) -> dt.date | 
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        raise InputError(document, f"published {value!r} is not an ISO date")
+        raise InputError(document, f"published {value!r} is not a date")
     cleaned = value.strip()
     if not cleaned:
         return None
@@ -59,7 +75,39 @@ def parse_published(value: str | dt.date | None, *, document: str) -> dt.date | 
     try:
         return dt.datetime.fromisoformat(cleaned).date()
     except ValueError:
-        raise InputError(document, f"published {value!r} is not an ISO date") from None
+        pass
+    found = _read_written_date(cleaned, day_first=day_first)
+    if found is None:
+        raise InputError(
+            document,
+            f"published {value!r} is not a date eventscope can read (2018-05-31, "
+            "'May 31, 2018', '31/05/2018' ...)",
+        )
+    return found
+
+
+def _read_written_date(text: str, *, day_first: bool) -> dt.date | None:
+    if not _YEAR.search(text) or _ISO_SHAPED.match(text):
+        return None  # no year, or an ISO date that is not one ("2018-13-01")
+    import dateparser
+
+    numeric = _NUMERIC.match(text)
+    if numeric is not None:
+        first, second = int(numeric.group(1)), int(numeric.group(2))
+        day_first = first > 12 or (day_first and second <= 12)
+    settings = {
+        "DATE_ORDER": "DMY" if day_first else "MDY",
+        "REQUIRE_PARTS": ["day", "month", "year"],
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "PREFER_DATES_FROM": "past",
+    }
+    # Separators pages put between the date and the time ("Nov 23, 2016 | 4:58pm").
+    text = re.sub(r"\s*[|•·]\s*", " ", text)
+    try:
+        parsed = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    except (ValueError, OverflowError):
+        return None
+    return parsed.date() if parsed is not None else None
 
 
 def _clean_field(value: str | None) -> str | None:
@@ -81,13 +129,16 @@ def make_article(
     origin: str = "<text>",
     max_chars: int = DEFAULT_MAX_CHARS,
     max_garbage_ratio: float = DEFAULT_MAX_GARBAGE_RATIO,
+    day_first: bool = False,
 ) -> Article:
     """Validate a text and its metadata and build the Article that every later stage reads.
 
     Consumes the raw text and metadata; produces an Article whose ``text`` is normalised
     (see ``normalise_text``), whose ``content_hash`` is the SHA-256 of that text and whose
     ``id`` is the given one or "a" + the first 16 hex digits of the hash. Raises InputError
-    naming ``origin`` for empty, over-long, binary or non-English text and unparseable dates.
+    naming ``origin`` for empty, over-long, binary or non-English text. A ``published`` string
+    is kept as written in ``published_text``; one that ``parse_published`` cannot read leaves
+    the article undated, with the reason in ``warnings``.
     """
     if len(text) > max_chars:
         raise InputError(
@@ -110,7 +161,13 @@ def make_article(
     verdict = judge_english(text)
     if verdict.reason is not None:
         raise InputError(origin, verdict.reason)
-    published_date = parse_published(published, document=origin)
+    warnings: tuple[str, ...] = ()
+    try:
+        published_date = parse_published(published, document=origin, day_first=day_first)
+    except InputError as exc:
+        published_date = None
+        warnings = (f"{exc.reason}; coded undated",)
+    written = published.strip() if isinstance(published, str) and published.strip() else None
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     article_id = id.strip() if id is not None and id.strip() else "a" + content_hash[:16]
     return Article(
@@ -123,4 +180,6 @@ def make_article(
         author=_clean_field(author),
         origin=origin,
         content_hash=content_hash,
+        published_text=written,
+        warnings=warnings,
     )

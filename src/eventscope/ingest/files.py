@@ -71,6 +71,7 @@ class _Limits:
     max_garbage_ratio: float
     fetch: Fetch = Fetch()
     max_seconds: float = DEFAULT_MAX_SECONDS
+    day_first: bool = False  # numeric publication dates read day first ("05/06/2016")
 
     @property
     def max_bytes(self) -> int:
@@ -85,6 +86,7 @@ def read_documents(
     max_garbage_ratio: float = DEFAULT_MAX_GARBAGE_RATIO,
     fetch: Fetch | None = None,
     max_seconds: float = DEFAULT_MAX_SECONDS,
+    day_first: bool = False,
 ) -> Iterator[Article | Failure]:
     """Read every document under ``paths``, in order, lazily.
 
@@ -99,6 +101,7 @@ def read_documents(
         max_garbage_ratio=max_garbage_ratio,
         fetch=fetch or Fetch(),
         max_seconds=max_seconds,
+        day_first=day_first,
     )
     for path in paths:
         if path == "-":
@@ -351,6 +354,7 @@ def _html_article(
         origin=document,
         max_chars=limits.max_chars,
         max_garbage_ratio=limits.max_garbage_ratio,
+        day_first=limits.day_first,
     )
 
 
@@ -415,6 +419,7 @@ def _plain_article(data: bytes, document: str, limits: _Limits) -> Article:
         origin=document,
         max_chars=limits.max_chars,
         max_garbage_ratio=limits.max_garbage_ratio,
+        day_first=limits.day_first,
     )
 
 
@@ -422,9 +427,11 @@ def _jsonl_from_bytes(
     lines: Iterable[bytes | _Overlong], path: str, limits: _Limits
 ) -> Iterator[Article | Failure]:
     offset = 0
+    records = 0
     for number, raw in enumerate(lines, start=1):
         document = f"{path}:{number}"
         if isinstance(raw, _Overlong):
+            records += 1
             offset += raw.size
             yield _failure(document, "a line of more than " + _too_large(raw.limit, limits))
             continue
@@ -436,6 +443,7 @@ def _jsonl_from_bytes(
             raw, line_start = raw[len(codecs.BOM_UTF8) :], line_start + len(codecs.BOM_UTF8)
         if not raw.strip():
             continue
+        records += 1
         try:
             if b"\x00" in raw:
                 raise InputError(document, "binary data, not a line of JSON text")
@@ -444,6 +452,8 @@ def _jsonl_from_bytes(
             yield _failure(document, exc.reason)
             continue
         yield _jsonl_record(line, document, limits)
+    if not records:
+        yield _failure(path, f"no articles in {path} (no JSON lines, the file is empty)")
 
 
 def _jsonl_from_text(
@@ -490,6 +500,7 @@ def _jsonl_record(line: str, document: str, limits: _Limits) -> Article | Failur
             origin=document,
             max_chars=limits.max_chars,
             max_garbage_ratio=limits.max_garbage_ratio,
+            day_first=limits.day_first,
         )
     except InputError as exc:
         return _failure(document, exc.reason)
@@ -537,6 +548,7 @@ def _read_stdin(stream: TextIO | BinaryIO, limits: _Limits) -> Iterator[Article 
             origin=STDIN_NAME,
             max_chars=limits.max_chars,
             max_garbage_ratio=limits.max_garbage_ratio,
+            day_first=limits.day_first,
         )
     except InputError as exc:
         yield _failure(STDIN_NAME, exc.reason)

@@ -496,6 +496,7 @@ class Store:
             author=row["author"],
             origin=row["origin"],
             content_hash=row["content_hash"] or "",
+            published_text=row.get("published_text"),
         )
 
     def events(self, *, article_id: str | None = None, limit: int | None = None) -> list[Event]:

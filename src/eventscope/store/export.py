@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any, Literal, TextIO, get_args
 
 from eventscope.errors import StoreError
+from eventscope.output import CSV_COLUMNS, flatten
 from eventscope.store.database import Store
 
 ExportFormat = Literal["jsonl", "csv", "parquet"]
 FORMATS: tuple[str, ...] = get_args(ExportFormat)
 
-_ACTOR_FIELDS = ("text", "name", "country", "sector", "entity_id")
 _ACTOR_TYPE = (
     "STRUCT(text VARCHAR, name VARCHAR, country VARCHAR, sector VARCHAR, entity_id VARCHAR)"
 )
@@ -73,42 +73,6 @@ LEFT JOIN roles t ON t.event_id = e.id AND t.role = 'target'
 LEFT JOIN roles r ON r.event_id = e.id AND r.role = 'reporter'
 ORDER BY a.stored_at, e.article_id, e.sentence, e.trigger_start, e.id
 """
-
-CSV_COLUMNS: tuple[str, ...] = (
-    "event_id",
-    "article_id",
-    "type",
-    "mode",
-    "context",
-    "cameo",
-    "quad",
-    "score",
-    "factuality",
-    "acled",
-    "date",
-    "date_precision",
-    "date_source",
-    *(f"source_{name}" for name in _ACTOR_FIELDS),
-    *(f"target_{name}" for name in _ACTOR_FIELDS),
-    *(f"reported_by_{name}" for name in _ACTOR_FIELDS),
-    "location_name",
-    "location_geonameid",
-    "location_lat",
-    "location_lon",
-    "location_country",
-    "sentence",
-    "evidence",
-    "trigger_text",
-    "trigger_start",
-    "trigger_end",
-    "rule",
-    "confidence",
-    "versions",
-    "article_url",
-    "article_outlet",
-    "article_title",
-    "article_published",
-)
 
 
 def export(
@@ -179,30 +143,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-
-
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def flatten(record: dict[str, Any]) -> list[str]:
-    """One exported event (the JSON Lines shape) as a CSV row in ``CSV_COLUMNS`` order."""
-    location = record.get("location") or {}
-    trigger = record.get("trigger") or {}
-    article = record.get("article") or {}
-    cells: dict[str, str] = {
-        key: _cell(record.get(key))
-        for key in CSV_COLUMNS
-        if key in record and not isinstance(record[key], dict | list)
-    }
-    for role in ("source", "target", "reported_by"):
-        for name in _ACTOR_FIELDS:
-            cells[f"{role}_{name}"] = ";".join(_cell(a.get(name)) for a in record[role])
-    for name in ("name", "geonameid", "lat", "lon", "country"):
-        cells[f"location_{name}"] = _cell(location.get(name))
-    for name in ("text", "start", "end"):
-        cells[f"trigger_{name}"] = _cell(trigger.get(name))
-    for name in ("url", "outlet", "title", "published"):
-        cells[f"article_{name}"] = _cell(article.get(name))
-    cells["versions"] = json.dumps(record.get("versions") or {}, sort_keys=True)
-    return [cells.get(column, "") for column in CSV_COLUMNS]

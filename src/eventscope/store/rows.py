@@ -55,6 +55,7 @@ def article_row(
         n_sentences,
         stored_at,
         _map(versions),
+        article.published_text,
     )
 
 

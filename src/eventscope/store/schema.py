@@ -14,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Bump when a table changes shape; the store refuses files written by a newer schema.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # What changed since version 1, by the version that changed it: opening an older file for
 # writing runs these statements in one transaction, so stored work is kept (new columns hold
 # NULL in old rows). ``{ddl:NAME}`` stands for the CREATE statement of table NAME below.
 # Version 2: events.acled; event_actors.role may be "reporter", which a CHECK constraint
 # fixes at creation, so that table is rebuilt; the corpus tables (stories, aggregated
 # events), which the next refresh fills from the stored articles.
+# Version 3: articles.published_text, the publication date as the input wrote it.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: (
         "ALTER TABLE events ADD COLUMN acled VARCHAR",
@@ -34,6 +35,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "{ddl:aggregated_events}",
         "{ddl:aggregated_event_links}",
     ),
+    3: ("ALTER TABLE articles ADD COLUMN published_text VARCHAR",),
 }
 
 
@@ -93,6 +95,7 @@ ARTICLES = Table(
         ("n_sentences", "INTEGER NOT NULL"),
         ("stored_at", "TIMESTAMP NOT NULL"),  # UTC
         ("versions", "MAP(VARCHAR, VARCHAR)"),
+        ("published_text", "VARCHAR"),  # as the input wrote it (a migration's column: last)
     ),
 )
 
