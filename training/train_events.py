@@ -796,11 +796,12 @@ def write_model(
     calibration: dict[str, dict[str, list[float]]],
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    fitted.trigger.save(out / "trigger.npz")
-    fitted.factuality.save(out / "factuality.npz")
-    fitted.roles.save(out / "roles.npz")
-    fitted.countries.save(out / "countries.npz")
-    fitted.sectors.save(out / "sectors.npz")
+    least = float(config["train"].get("min_weight", 0.0))
+    fitted.trigger.pruned(least).save(out / "trigger.npz")
+    fitted.factuality.pruned(least).save(out / "factuality.npz")
+    fitted.roles.pruned(least).save(out / "roles.npz")
+    fitted.countries.pruned(least).save(out / "countries.npz")
+    fitted.sectors.pruned(least).save(out / "sectors.npz")
     sources = Counter(
         "news-extra.jsonl"
         if a.gold.get("meta", {}).get("set") == "eventscope-annotations"

@@ -111,14 +111,15 @@ def test_both_coders_code_a_plain_arrest(coder: str) -> None:
 
 
 def test_a_lexicon_trigger_the_model_supports_is_coded_and_says_so() -> None:
-    # "shelled" is below the model's own threshold here, but the rule's type has the model's
+    # "pardoned" is below the model's own threshold here, but the rule's type has the model's
     # support: the event is kept, named as the rule's, with the lower confidence of such events.
     model = load_event_model()
-    [event] = _events("Rebels shelled the town.")
-    assert (event.type, event.trigger.text) == ("ASSAULT", "shelled")
-    assert event.rule.startswith("lexicon:verbs.tsv:shell (confirmed by model:")
-    assert event.confidence == pytest.approx(model.confidence(0.69, lexicon=True), abs=0.1)
-    assert event.confidence < model.confidence(1.0)
+    [event] = _events("The president pardoned the journalist.")
+    assert (event.type, event.trigger.text) == ("CONCEDE", "pardoned")
+    assert event.rule.startswith("lexicon:verbs.tsv:pardon (confirmed by model:")
+    # Its confidence comes from the lexicon events' own calibration (0.53 at this support).
+    assert event.confidence == pytest.approx(model.confidence(0.6, lexicon=True), abs=0.05)
+    assert event.confidence < model.confidence(0.99)
 
 
 def test_the_rules_stand_where_the_model_finds_no_event_in_a_text() -> None:

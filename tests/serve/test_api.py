@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from fastapi.testclient import TestClient
-from serve_sample import ARTICLES, NEW_TEXT, build_database
+from serve_sample import ARTICLES, MORE_ARTICLES, NEW_TEXT, build_database
 
 from eventscope.pipeline import Pipeline
 from eventscope.serve import create_app
@@ -71,6 +71,7 @@ def test_health_counts_articles_and_events(client: TestClient) -> None:
     assert body["articles"] == len(ARTICLES)
     assert body["events"] > 0
     assert body["writes"] is False
+    assert body["page_size"] == 50  # the page reads lists in pages of this size
 
 
 def test_openapi_schema_lists_every_endpoint(client: TestClient) -> None:
@@ -191,6 +192,54 @@ def test_counts_split_by_quad_and_filtered(client: TestClient) -> None:
     assert any(row["key"] == "KEN -> KEN" for row in dyads)
 
 
+def test_counts_say_the_span_of_event_days_and_count_by_year(client: TestClient) -> None:
+    facets = client.get("/api/facets").json()
+    body = client.get("/api/counts", params={"by": "year", "split": True}).json()
+    assert {row["key"] for row in body["items"]} == {"2024"}
+    assert (body["first_day"], body["last_day"]) == (facets["first_day"], facets["last_day"])
+    assert body["undated"] == 0
+    kenya = client.get("/api/counts", params={"by": "day", "country": "KEN", "limit": 1}).json()
+    assert kenya["first_day"] >= "2024-03-01" and kenya["last_day"] <= "2024-03-31"
+
+
+def test_network_actors_are_canonical_ids_that_filter_events(client: TestClient) -> None:
+    edges = client.get("/api/network").json()["items"]
+    macron = next(e for e in edges if e["source"] == "Emmanuel Macron")
+    assert macron["source_id"].startswith("id:")  # the Wikidata id, not the words
+    assert macron["source_generic"] is False
+    body = _events(client, actor_id=macron["source_id"])
+    assert 0 < body["total"] < _events(client)["total"]
+    for event in body["items"]:
+        names = [a["name"] for a in event["source"] + event["target"]]
+        assert "Emmanuel Macron" in names
+    assert _events(client, actor_id="id:Q0")["total"] == 0
+
+
+def test_generic_actors_and_skipped_sentences(writable: TestClient) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    texts = {a["id"]: a for a in MORE_ARTICLES}
+    for name in ("t-belgium", "t-labour"):
+        article = texts[name]
+        payload = {"text": article["text"], "published": str(article["published"])}
+        response = writable.post("/api/articles", json=payload, headers=headers)
+        assert response.status_code == 201, response.text
+        if name == "t-belgium":
+            stored = response.json()["article"]
+            skipped = {stored["text"][s["start"] : s["end"]]: s for s in stored["skipped"]}
+            assert "Subscribe now for our daily briefing." in skipped
+            assert skipped["Subscribe now for our daily briefing."]["flag"] == "boilerplate"
+            assert "subscribe" in skipped["Subscribe now for our daily briefing."]["reason"]
+            assert not any("dock workers" in text for text in skipped)
+    everyone = writable.get("/api/network", params={"limit": 50}).json()["items"]
+    companies = [e for e in everyone if e["source"] == "Companies"]
+    assert companies and companies[0]["source_generic"] is True
+    named = writable.get("/api/network", params={"limit": 50, "generic": False}).json()
+    assert named["total"] < len(everyone)
+    for edge in named["items"]:
+        assert not edge["source_generic"] and not edge["target_generic"]
+    assert "Companies" not in {e["source"] for e in named["items"]}
+
+
 def test_places_have_coordinates_and_quad_counts(client: TestClient) -> None:
     body = client.get("/api/places").json()
     places = {row["place"]: row for row in body["items"]}
@@ -237,6 +286,7 @@ def test_statements_by_speaker(client: TestClient) -> None:
         ("/api/events", {"bbox": "10,0,0,5"}, "bbox", "west <= east"),
         ("/api/events", {"bbox": "0,0,nan,5"}, "bbox", "finite"),
         ("/api/events", {"actor": "x" * 201}, "actor", "at most 200"),
+        ("/api/events", {"actor_id": "x" * 201}, "actor_id", "at most 200"),
         ("/api/counts", {"by": "planet"}, "by", "'day'"),
         ("/api/places", {"limit": 1000}, "limit", "page size"),
         ("/api/network", {"q": "y" * 500}, "q", "at most 200"),

@@ -62,6 +62,49 @@ def test_weights_survive_a_save_and_a_load(tmp_path: Path) -> None:
     assert np.allclose(loaded.probabilities(instances), model.probabilities(instances), atol=1e-3)
 
 
+def test_names_with_line_breaks_survive_and_the_old_format_still_loads(tmp_path: Path) -> None:
+    names = {"w=\n": 0, "p1=\n\n": 1, "l=attack": 2}
+    model = LinearModel(
+        classes=("NONE", "ASSAULT"),
+        vocabulary=names,
+        weights=np.array([[0.0, 1.0], [0.5, 0.0], [0.0, 3.0]], dtype=np.float32),
+        dense_weights=np.zeros((0, 2), dtype=np.float32),
+        bias=np.zeros(2, dtype=np.float32),
+    )
+    model.save(tmp_path / "m.npz")
+    assert LinearModel.load(tmp_path / "m.npz").vocabulary == names
+    # A model saved before the names were one text: an array of strings.
+    np.savez_compressed(
+        tmp_path / "old.npz",
+        classes=np.array(model.classes),
+        vocabulary=np.array(list(names)),
+        weights=model.weights.astype(np.float16),
+        dense_weights=model.dense_weights,
+        bias=model.bias,
+    )
+    assert LinearModel.load(tmp_path / "old.npz").vocabulary == names
+    bad = LinearModel(
+        model.classes, {"w=\x00": 0}, model.weights[:1], model.dense_weights, model.bias
+    )
+    with pytest.raises(ValueError, match="NUL"):
+        bad.save(tmp_path / "bad.npz")
+
+
+def test_pruning_drops_only_features_that_barely_move_a_score() -> None:
+    model = LinearModel(
+        classes=("NONE", "ASSAULT"),
+        vocabulary={"w=attack": 0, "w=the": 1, "w=meet": 2},
+        weights=np.array([[0.0, 2.0], [0.001, -0.002], [1.0, -1.0]], dtype=np.float32),
+        dense_weights=np.zeros((0, 2), dtype=np.float32),
+        bias=np.array([0.5, -0.5], dtype=np.float32),
+    )
+    pruned = model.pruned(0.005)
+    assert pruned.vocabulary == {"w=attack": 0, "w=meet": 1}
+    instances = [["w=attack", "w=the"], ["w=meet", "w=the"]]
+    assert np.allclose(pruned.probabilities(instances), model.probabilities(instances), atol=1e-3)
+    assert model.pruned(0.0) is model
+
+
 def test_confidence_map_pools_equal_scores(train_events) -> None:  # type: ignore[no-untyped-def]
     # At score 1.0 three of four events are right: one block at 0.75, not a 1.0 for the hits.
     points = [(0.7, 0), (0.7, 1), (0.8, 0), (1.0, 0), (1.0, 1), (1.0, 1), (1.0, 1)]

@@ -37,6 +37,10 @@ from eventscope.store.statements import StatementFilter
 STATIC_TYPES = {
     "index.html": "text/html; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
+    "dom.js": "text/javascript; charset=utf-8",
+    "map.js": "text/javascript; charset=utf-8",
+    "timeline.js": "text/javascript; charset=utf-8",
+    "network.js": "text/javascript; charset=utf-8",
     "style.css": "text/css; charset=utf-8",
     "world.svg": "image/svg+xml",
 }
@@ -192,6 +196,10 @@ def create_app(
             str | None, Query(description="Words in the evidence sentence or headline")
         ] = None,
         bbox: Annotated[str | None, Query(description="west,south,east,north in degrees")] = None,
+        actor_id: Annotated[
+            str | None,
+            Query(description="An actor's canonical key, as /api/network names it (source_id)"),
+        ] = None,
     ) -> EventFilter:
         return params.event_filter(
             since=since,
@@ -203,6 +211,7 @@ def create_app(
             factuality=factuality,
             q=q,
             bbox_raw=bbox,
+            actor_id=actor_id,
         )
 
     default_page = min(100, server.max_page_size)
@@ -234,6 +243,7 @@ def create_app(
             "articles": articles,
             "events": events,
             "writes": bool(server.token),
+            "page_size": server.max_page_size,
             "ingest": job.status() if job is not None else None,
             # Stories and aggregated events are rebuilt in the background after posts.
             "aggregates": coder.aggregates(),
@@ -269,14 +279,17 @@ def create_app(
         where: Filter,
         paged: Paged,
         by: Annotated[
-            queries.CountKey, Query(description="day, week, month, country, dyad, type or quad")
+            queries.CountKey,
+            Query(description="day, week, month, year, country, dyad, type or quad"),
         ] = "day",
         split: Annotated[bool, Query(description="Also split each key by quad class")] = False,
     ) -> dict[str, Any]:
-        """Events (each aggregated event once) and mentions (event rows) per key."""
+        """Events (each aggregated event once) and mentions (event rows) per key, and the
+        first and last event day under the filters (``undated``: rows with no day)."""
         with database.read() as cursor:
             rows = queries.count_events(cursor, where, by=by, split_quad=split, page=paged)
-        return {"by": by, **_page(rows, paged)}
+            span = queries.day_span(cursor, where)
+        return {"by": by, **span, **_page(rows, paged)}
 
     @app.get("/api/places", tags=["aggregates"])
     def places(where: Filter, paged: Paged) -> dict[str, Any]:
@@ -285,10 +298,19 @@ def create_app(
             return _page(queries.count_places(cursor, where, paged), paged)
 
     @app.get("/api/network", tags=["aggregates"])
-    def network(where: Filter, paged: Paged) -> dict[str, Any]:
-        """Who acts on whom: source actor -> target actor edges weighted by event rows."""
+    def network(
+        where: Filter,
+        paged: Paged,
+        generic: Annotated[
+            bool, Query(description='Also generic and unresolved actors ("all workers")')
+        ] = True,
+    ) -> dict[str, Any]:
+        """Who acts on whom: source actor -> target actor edges weighted by event rows; an
+        actor is its canonical identity (``source_id``: a country's ISO3, else its entity id,
+        else resolved name and country), flagged ``source_generic`` when generic or
+        unresolved (no country, no entity id, a lower-case or generic name)."""
         with database.read() as cursor:
-            return _page(queries.actor_network(cursor, where, paged), paged)
+            return _page(queries.actor_network(cursor, where, paged, generic=generic), paged)
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def article(article_id: Annotated[str, PathParam(max_length=100)]) -> dict[str, Any]:

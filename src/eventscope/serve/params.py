@@ -136,6 +136,7 @@ def event_filter(
     factuality: Sequence[str] | None,
     q: str | None,
     bbox_raw: str | None,
+    actor_id: str | None = None,
 ) -> EventFilter:
     date_range(since, until)
     return EventFilter(
@@ -148,6 +149,7 @@ def event_filter(
         factualities=factualities(factuality),
         text=text("q", q),
         bbox=bbox(bbox_raw),
+        actor_id=text("actor_id", actor_id),
     )
 
 

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import duckdb
 
 from eventscope.store.statements import StatementFilter, statement_query
 
 Cursor = duckdb.DuckDBPyConnection
-CountKey = Literal["day", "week", "month", "country", "dyad", "type", "quad"]
-COUNT_KEYS: tuple[CountKey, ...] = ("day", "week", "month", "country", "dyad", "type", "quad")
+CountKey = Literal["day", "week", "month", "year", "country", "dyad", "type", "quad"]
+COUNT_KEYS: tuple[CountKey, ...] = get_args(CountKey)
+PERIOD_KEYS = frozenset({"day", "week", "month", "year"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class EventFilter:
     text: str | None = None  # part of the evidence sentence, trigger or headline, any case
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
     article_id: str | None = None
+    actor_id: str | None = None  # an actor's canonical key (``actor_key``): source or target
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,32 @@ class Rows:
 
 
 _DAY = "coalesce(CASE WHEN e.date_precision = 'day' THEN TRY_CAST(e.date AS DATE) END, a.published)"
+
+
+def actor_key(alias: str) -> str:
+    """SQL for an actor's canonical identity: a country as an actor is its country code
+    ("Washington", "the United States"); else its entity id where the tables know one; else
+    its resolved name (any case) and country, so "Companies" and "companies" are one actor."""
+    return (
+        f"CASE WHEN {alias}.kind = 'country' AND {alias}.country IS NOT NULL "
+        f"THEN 'country:' || {alias}.country "
+        f"WHEN {alias}.entity_id IS NOT NULL THEN 'id:' || {alias}.entity_id "
+        f"ELSE 'name:' || lower(coalesce({alias}.name, {alias}.text, '')) || '|' "
+        f"|| coalesce({alias}.country, '') END"
+    )
+
+
+def generic_actor(alias: str) -> str:
+    """SQL: the actor is generic or unresolved: no entity id and no country, and its name is
+    lower-case, a bare role ("Companies", "All workers") or starts with a quantifier."""
+    name = f"coalesce({alias}.name, {alias}.text, '')"
+    return (
+        f"({alias}.entity_id IS NULL AND {alias}.country IS NULL AND ({alias}.kind = 'role' "
+        f"OR {name} = lower({name}) OR regexp_matches(lower({name}), "
+        r"'^(all|any|some|many|most|several|other|others|both|each|the|these|those|a|an|"
+        r"[0-9]+|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|thousands)\b')))"
+    )
+
 
 # Each clause applies when its parameter is set; a clause names only its own parameters.
 _CLAUSES: tuple[tuple[str, str], ...] = (
@@ -85,6 +113,11 @@ _CLAUSES: tuple[tuple[str, str], ...] = (
     ),
     ("west", "e.lon BETWEEN $west AND $east AND e.lat BETWEEN $south AND $north"),
     ("article_id", "e.article_id = $article_id"),
+    (
+        "actor_id",
+        "EXISTS (SELECT 1 FROM event_actors y WHERE y.event_id = e.id "
+        f"AND y.role IN ('source', 'target') AND {actor_key('y')} = $actor_id)",
+    ),
 )
 
 
@@ -100,6 +133,7 @@ def _where(where: EventFilter) -> tuple[str, dict[str, Any]]:
         "factualities": list(where.factualities) or None,
         "text": where.text.lower() if where.text else None,
         "article_id": where.article_id,
+        "actor_id": where.actor_id,
     }
     if where.bbox is not None:
         values.update(zip(("west", "south", "east", "north"), where.bbox, strict=True))
@@ -166,6 +200,7 @@ _KEYS: dict[str, str] = {
     "day": f"strftime({_DAY}, '%Y-%m-%d')",
     "week": f"strftime(date_trunc('week', {_DAY}), '%Y-%m-%d')",
     "month": f"strftime({_DAY}, '%Y-%m')",
+    "year": f"strftime({_DAY}, '%Y')",
     "country": "e.place_country",
     "dyad": "coalesce(s.country, '?') || ' -> ' || coalesce(t.country, '?')",
     "type": "e.type",
@@ -198,7 +233,7 @@ def count_events(
         distinct = "coalesce(l.aggregated_event_id, e.id)"
     quad = ", e.quad AS quad" if split_quad and by != "quad" else ""
     group = "key, quad" if quad else "key"
-    order = "key NULLS LAST" if by in ("day", "week", "month") else "events DESC, key NULLS LAST"
+    order = "key NULLS LAST" if by in PERIOD_KEYS else "events DESC, key NULLS LAST"
     if quad:
         order += ", quad"
     base = (
@@ -231,21 +266,55 @@ def count_places(cursor: Cursor, where: EventFilter, page: Page) -> Rows:
     return Rows(int(total[0]) if total else 0, found)
 
 
-def actor_network(cursor: Cursor, where: EventFilter, page: Page) -> Rows:
-    """Who acts on whom: one edge per (source actor, target actor), weighted by event rows,
-    heaviest first. An actor is its canonical name (else the words) and country."""
+def day_span(cursor: Cursor, where: EventFilter) -> dict[str, Any]:
+    """The first and last event day under the filter, and how many event rows have no day."""
     clause, params = _where(where)
-    name = "coalesce({0}.name, {0}.text)"
-    base = (
-        f"SELECT {name.format('s')} AS source, s.country AS source_country, "
-        f"{name.format('t')} AS target, t.country AS target_country, count(*) AS events, "
-        "count(*) FILTER (WHERE e.quad LIKE '%CONFLICT') AS conflict "
+    found = cursor.execute(
+        f"SELECT min({_DAY}), max({_DAY}), count(*) FILTER (WHERE {_DAY} IS NULL) {_FROM}{clause}",
+        params,
+    ).fetchone()
+    first, last, undated = found if found else (None, None, 0)
+    return {"first_day": first, "last_day": last, "undated": int(undated or 0)}
+
+
+def actor_network(cursor: Cursor, where: EventFilter, page: Page, *, generic: bool = True) -> Rows:
+    """Who acts on whom: one edge per (source actor, target actor), weighted by event rows,
+    heaviest first. An actor is its canonical identity (``actor_key``: ``source_id``,
+    ``target_id``), named by its most frequent resolved name. ``generic=False`` leaves out
+    edges with a generic or unresolved actor (``generic_actor``)."""
+    clause, params = _where(where)
+    if not generic:
+        keep = f"NOT {generic_actor('s')} AND NOT {generic_actor('t')}"
+        clause = f"{clause} AND {keep}" if clause else f" WHERE {keep}"
+    pairs = (
+        f"SELECT e.quad, {actor_key('s')} AS source_id, {actor_key('t')} AS target_id, "
+        "coalesce(s.name, s.text) AS source, s.entity_id IS NOT NULL AS source_known, "
+        f"s.country AS source_country, {generic_actor('s')} AS source_generic, "
+        "coalesce(t.name, t.text) AS target, t.entity_id IS NOT NULL AS target_known, "
+        f"t.country AS target_country, {generic_actor('t')} AS target_generic "
         f"{_FROM} JOIN event_actors s ON s.event_id = e.id AND s.role = 'source' "
         "JOIN event_actors t ON t.event_id = e.id AND t.role = 'target'"
-        f"{clause} GROUP BY ALL"
+        f"{clause}"
+    )
+    # One name per actor, whichever end it is: the most frequent of the names the tables
+    # gave it, else of its words ("China", not "Beijing", for the country).
+    base = (
+        f"WITH pairs AS ({pairs}), ends AS ("
+        "SELECT source_id AS id, source AS name, source_known AS known, "
+        "source_country AS country, source_generic AS generic FROM pairs UNION ALL "
+        "SELECT target_id, target, target_known, target_country, target_generic FROM pairs), "
+        "actors AS (SELECT id, coalesce(mode(name) FILTER (WHERE known), mode(name)) AS name, "
+        "mode(country) AS country, bool_or(generic) AS generic FROM ends GROUP BY id), "
+        "edges AS (SELECT source_id, target_id, count(*) AS events, "
+        "count(*) FILTER (WHERE quad LIKE '%CONFLICT') AS conflict FROM pairs "
+        "GROUP BY source_id, target_id) "
+        "SELECT d.source_id, s.name AS source, s.country AS source_country, "
+        "s.generic AS source_generic, d.target_id, t.name AS target, "
+        "t.country AS target_country, t.generic AS target_generic, d.events, d.conflict "
+        "FROM edges d JOIN actors s ON s.id = d.source_id JOIN actors t ON t.id = d.target_id"
     )
     total = cursor.execute(f"SELECT count(*) FROM ({base})", params).fetchone()
-    sql = f"{base} ORDER BY events DESC, source, target LIMIT $limit OFFSET $offset"
+    sql = f"{base} ORDER BY events DESC, source_id, target_id LIMIT $limit OFFSET $offset"
     found = _rows(cursor, sql, {**params, "limit": page.limit, "offset": page.offset})
     return Rows(int(total[0]) if total else 0, found)
 
@@ -318,8 +387,9 @@ def _sentence_span(cursor: Cursor, article_id: str, sentence: int | None) -> dic
 def get_article(
     cursor: Cursor, article_id: str, *, with_events: bool = True
 ) -> dict[str, Any] | None:
-    """One article: its text and metadata, and (``with_events``) its events with actors and
-    sentence offsets, for highlighting."""
+    """One article: its text and metadata, its ``skipped`` sentences (offsets, flag and
+    reason), and (``with_events``) its events with actors and sentence offsets, for
+    highlighting."""
     found = _rows(
         cursor,
         "SELECT id, title, published, url, outlet, author, text, n_sentences FROM articles "
@@ -329,6 +399,13 @@ def get_article(
     if not found:
         return None
     article = found[0]
+    # Sentences extraction skipped (page furniture, captions ...), with the rule's reason.
+    article["skipped"] = _rows(
+        cursor,
+        'SELECT idx, start, "end", flag, flag_reason AS reason FROM sentences '
+        "WHERE article_id = $id AND flag IS NOT NULL ORDER BY idx",
+        {"id": article_id},
+    )
     if with_events:
         events = list_events(cursor, EventFilter(article_id=article_id), Page(10_000, 0)).items
         spans = {
