@@ -295,6 +295,14 @@ def test_a_gold_location_that_names_a_country_takes_any_place_in_it() -> None:
     gold["events"][0]["location"] = {"text": "Luxor", "country": "EGY", "lat": 25.7, "lon": 32.6}
     report = score_records([gold], [pred])
     assert report.events is not None and report.events.location.correct == 0
+    # A gold with a name and an ISO alpha-2 country but no point (plover-gsr's way): the name.
+    gold["events"][0]["location"] = {"name": "Cairo", "country code": "EG"}
+    pred["events"][0]["location"] = {**cairo, "name": "Cairo"}
+    report = score_records([gold], [pred])
+    assert report.events is not None and report.events.location.correct == 1
+    pred["events"][0]["location"] = {**cairo, "name": "Giza"}
+    report = score_records([gold], [pred])
+    assert report.events is not None and report.events.location.correct == 0
 
 
 def test_must_not_violations_are_counted() -> None:

@@ -707,7 +707,10 @@ def date_events(
         same = [
             (abs(other.sentence - event.sentence), other.sentence > event.sentence, d)
             for other, d in zip(events, attached, strict=True)
-            if d is not None and same_incident(event, other, doc)
+            # The first telling dates the later mentions, not the other way round.
+            if d is not None
+            and other.sentence < event.sentence
+            and same_incident(event, other, doc)
         ]
         if same:
             out.append(dataclasses.replace(min(same, key=lambda x: x[:2])[2], source="incident"))

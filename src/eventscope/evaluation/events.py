@@ -136,18 +136,38 @@ def _role_similarity(gold: _EventView, pred: _EventView) -> float:
 
 def location_agrees(gold: Mapping[str, Any], predicted: Any) -> bool:
     """A predicted place agrees within ``WITHIN_KM`` of the gold's point; where the gold names
-    only a country (its words are the country's name, or it has no words or no point), when
-    it is in that country."""
+    only a country (its words are the country's name, or it has no words), when it is in that
+    country; where the gold has words but no point, when it is in the gold's country (if it
+    gives one) and has the gold's name. Reads ``text`` or ``name`` for the words, ``country``
+    (ISO alpha-3) or ``country code`` (alpha-2, as plover-gsr writes it)."""
     if not isinstance(predicted, Mapping):
         return False
-    country = gold.get("country")
+    country = _gold_country(gold)
     point = _point(gold)
-    words = gold.get("text")
-    if isinstance(country, str) and country:
-        if point is None or not isinstance(words, str) or _names_country(words, country):
-            return predicted.get("country") == country
+    words = gold.get("text") or gold.get("name")
+    words = words if isinstance(words, str) and words else None
+    if country and (words is None or _names_country(words, country)):
+        return predicted.get("country") == country
+    if point is None:
+        if country and predicted.get("country") != country:
+            return False
+        names = {str(predicted.get(k) or "").lower() for k in ("text", "name")}
+        return words is not None and words.lower() in names
     other = _point(predicted)
-    return point is not None and other is not None and haversine_km(*point, *other) <= WITHIN_KM
+    return other is not None and haversine_km(*point, *other) <= WITHIN_KM
+
+
+def _gold_country(gold: Mapping[str, Any]) -> str | None:
+    country = gold.get("country")
+    if isinstance(country, str) and len(country) == 3:
+        return country
+    code = gold.get("country code") or (country if isinstance(country, str) else None)
+    if isinstance(code, str) and len(code) == 2:
+        import pycountry
+
+        record = pycountry.countries.get(alpha_2=code.upper())
+        return record.alpha_3 if record is not None else None
+    return None
 
 
 @functools.cache
