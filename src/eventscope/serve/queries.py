@@ -86,6 +86,13 @@ def generic_actor(alias: str) -> str:
     )
 
 
+# The identities and generic flags of the actor tables' aliases, as constant SQL.
+_ANY_KEY = actor_key("y")
+_SOURCE_KEY = actor_key("s")
+_TARGET_KEY = actor_key("t")
+_SOURCE_GENERIC = generic_actor("s")
+_TARGET_GENERIC = generic_actor("t")
+
 # Each clause applies when its parameter is set; a clause names only its own parameters.
 _CLAUSES: tuple[tuple[str, str], ...] = (
     ("since", f"{_DAY} >= $since"),
@@ -116,7 +123,7 @@ _CLAUSES: tuple[tuple[str, str], ...] = (
     (
         "actor_id",
         "EXISTS (SELECT 1 FROM event_actors y WHERE y.event_id = e.id "
-        f"AND y.role IN ('source', 'target') AND {actor_key('y')} = $actor_id)",
+        f"AND y.role IN ('source', 'target') AND {_ANY_KEY} = $actor_id)",
     ),
 )
 
@@ -277,6 +284,20 @@ def day_span(cursor: Cursor, where: EventFilter) -> dict[str, Any]:
     return {"first_day": first, "last_day": last, "undated": int(undated or 0)}
 
 
+# The network's edges: each end's identity, names and whether it is generic (built once, from
+# constant SQL pieces; the filters' clause is appended where it is used).
+_NETWORK_PAIRS = (
+    f"SELECT e.quad, {_SOURCE_KEY} AS source_id, {_TARGET_KEY} AS target_id, "
+    "coalesce(s.name, s.text) AS source, s.entity_id IS NOT NULL AS source_known, "
+    f"s.country AS source_country, {_SOURCE_GENERIC} AS source_generic, "
+    "coalesce(t.name, t.text) AS target, t.entity_id IS NOT NULL AS target_known, "
+    f"t.country AS target_country, {_TARGET_GENERIC} AS target_generic "
+    f"{_FROM} JOIN event_actors s ON s.event_id = e.id AND s.role = 'source' "
+    "JOIN event_actors t ON t.event_id = e.id AND t.role = 'target'"
+)
+_NOT_GENERIC = f"NOT {_SOURCE_GENERIC} AND NOT {_TARGET_GENERIC}"
+
+
 def actor_network(cursor: Cursor, where: EventFilter, page: Page, *, generic: bool = True) -> Rows:
     """Who acts on whom: one edge per (source actor, target actor), weighted by event rows,
     heaviest first. An actor is its canonical identity (``actor_key``: ``source_id``,
@@ -284,18 +305,8 @@ def actor_network(cursor: Cursor, where: EventFilter, page: Page, *, generic: bo
     edges with a generic or unresolved actor (``generic_actor``)."""
     clause, params = _where(where)
     if not generic:
-        keep = f"NOT {generic_actor('s')} AND NOT {generic_actor('t')}"
-        clause = f"{clause} AND {keep}" if clause else f" WHERE {keep}"
-    pairs = (
-        f"SELECT e.quad, {actor_key('s')} AS source_id, {actor_key('t')} AS target_id, "
-        "coalesce(s.name, s.text) AS source, s.entity_id IS NOT NULL AS source_known, "
-        f"s.country AS source_country, {generic_actor('s')} AS source_generic, "
-        "coalesce(t.name, t.text) AS target, t.entity_id IS NOT NULL AS target_known, "
-        f"t.country AS target_country, {generic_actor('t')} AS target_generic "
-        f"{_FROM} JOIN event_actors s ON s.event_id = e.id AND s.role = 'source' "
-        "JOIN event_actors t ON t.event_id = e.id AND t.role = 'target'"
-        f"{clause}"
-    )
+        clause = f"{clause} AND {_NOT_GENERIC}" if clause else f" WHERE {_NOT_GENERIC}"
+    pairs = f"{_NETWORK_PAIRS}{clause}"
     # One name per actor, whichever end it is: the most frequent of the names the tables
     # gave it, else of its words ("China", not "Beijing", for the country).
     base = (
