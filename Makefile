@@ -33,7 +33,7 @@ chromium:
 	    DEBIAN_FRONTEND=noninteractive apt-get update -q && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
 	  else \
-	    echo "the browser test needs /usr/bin/chromium: run 'sudo apt-get install chromium'"; \
+	    echo "the browser test needs /usr/bin/chromium: run 'sudo apt-get install --no-install-recommends chromium'"; \
 	  fi; \
 	fi
 
