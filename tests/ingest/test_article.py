@@ -113,6 +113,7 @@ def test_published_accepts_iso_dates(value: object, expected: dt.date | None) ->
         ("31/05/2018", dt.date(2018, 5, 31)),  # day first: the only reading
         ("December 13, 2016 6:35PM CST", dt.date(2016, 12, 13)),  # the day as written
         ("Sun, 04 Dec 2016 23:59:00 +1100", dt.date(2016, 12, 4)),
+        ("9/28/16", dt.date(2016, 9, 28)),  # a two-digit year, in a numeric date only
     ],
 )
 def test_published_as_pages_write_it_is_read(value: str, expected: dt.date) -> None:

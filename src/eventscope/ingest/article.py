@@ -40,8 +40,8 @@ def normalise_text(text: str) -> str:
 # A year of four digits: what a publication date must name ("yesterday" is no date here).
 _YEAR = re.compile(r"(?<!\d)(1[89]|20)\d\d(?!\d)")
 _ISO_SHAPED = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
-# Two numbers before the year, as in "13/12/2016" or "05.06.2016".
-_NUMERIC = re.compile(r"^\s*(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*\d{4}\b")
+# Two numbers before the year, as in "13/12/2016", "05.06.2016" or "9/28/16".
+_NUMERIC = re.compile(r"^\s*(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4}|\d{2})\b")
 
 
 def parse_published(
@@ -54,7 +54,8 @@ def parse_published(
     CST", "Wed Nov 23, 2016 | 4:58pm EST", "DEC. 14, 2016, 2:54 AM EST", "Sun, 04 Dec 2016
     23:59:00 +1100". The date is the one written (no time-zone conversion). A numeric date
     reads day first when that is the only reading ("13/12/2016") or when ``day_first`` says so
-    ("05/06/2016" is 6 May, else 5 June). The string must name a year. Raises InputError for
+    ("05/06/2016" is 6 May, else 5 June). The string must name a year (two digits only in a
+    numeric date: "9/28/16"). Raises InputError for
     anything else.
     """
     if value is None:
@@ -87,11 +88,11 @@ def parse_published(
 
 
 def _read_written_date(text: str, *, day_first: bool) -> dt.date | None:
-    if not _YEAR.search(text) or _ISO_SHAPED.match(text):
+    numeric = _NUMERIC.match(text)
+    if (not _YEAR.search(text) and numeric is None) or _ISO_SHAPED.match(text):
         return None  # no year, or an ISO date that is not one ("2018-13-01")
     import dateparser
 
-    numeric = _NUMERIC.match(text)
     if numeric is not None:
         first, second = int(numeric.group(1)), int(numeric.group(2))
         day_first = first > 12 or (day_first and second <= 12)

@@ -472,7 +472,8 @@ def _jsonl_record(line: str, document: str, limits: _Limits) -> Article | Failur
     try:
         record: Any = json.loads(line)
     except json.JSONDecodeError as exc:
-        return _failure(document, f"invalid JSON ({exc.msg} at column {exc.colno})")
+        message = exc.msg.removesuffix(" at")  # json's "Invalid control character at"
+        return _failure(document, f"invalid JSON ({message} at column {exc.colno})")
     if not isinstance(record, dict):
         return _failure(document, f"not a JSON object but {_json_type(record)}")
     text = record.get("text")
