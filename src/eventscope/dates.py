@@ -697,10 +697,9 @@ def date_events(
     trigger's own clause; the same incident's date written elsewhere; a date elsewhere in the
     event's sentence; the story's day; the publication date."""
     attached = [_attached_date(e, dates, doc) for e in events]
-    own = [date_event(e, dates, published=published, doc=doc) for e in events]
     story = story_date(dates, published)
     out: list[DateMention | None] = []
-    for event, mine, date in zip(events, attached, own, strict=True):
+    for event, mine in zip(events, attached, strict=True):
         if mine is not None:
             out.append(mine)
             continue
@@ -712,16 +711,17 @@ def date_events(
             and other.sentence < event.sentence
             and same_incident(event, other, doc)
         ]
+        near = _sentence_date(event, dates)
         if same:
             out.append(dataclasses.replace(min(same, key=lambda x: x[:2])[2], source="incident"))
-        elif date is not None and date.source == "text":
-            out.append(date)
+        elif near is not None:
+            out.append(near)
         elif _background(event, doc):
             out.append(None)  # "had stormed": before the story, on no day the text gives
         elif story is not None and event.factuality not in _UNDATED_FACTUALITY:
             out.append(story)
         else:
-            out.append(date)
+            out.append(_published_date(published))
     return out
 
 
@@ -737,13 +737,31 @@ def _background(event: Event, doc: Doc) -> bool:
     )
 
 
+def _local(event: Event, dates: Sequence[DateMention]) -> list[DateMention]:
+    return [d for d in dates if d.sentence == event.sentence and d.span is not None]
+
+
 def _attached_date(event: Event, dates: Sequence[DateMention], doc: Doc) -> DateMention | None:
     """A date in the trigger's own subtree (``date_event``'s first choice), else None."""
-    local = [d for d in dates if d.sentence == event.sentence and d.span is not None]
+    local = _local(event, dates)
     if not local:
         return None
     trigger = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
     return None if trigger is None else _attached(trigger, local, doc)
+
+
+def _sentence_date(event: Event, dates: Sequence[DateMention]) -> DateMention | None:
+    """The date of the event's sentence nearest to its trigger, else None."""
+    local = _local(event, dates)
+    return min(local, key=lambda d: _distance(d, event)) if local else None
+
+
+def _published_date(published: dt.date | None) -> DateMention | None:
+    if published is None:
+        return None
+    return DateMention(
+        span=None, sentence=None, value=published.isoformat(), precision="day", source="published"
+    )
 
 
 def date_event(
@@ -757,18 +775,10 @@ def date_event(
     mention elsewhere in the same sentence (the nearest to the trigger); the publication date
     as a ``source="published"`` mention; None when there is neither.
     """
-    local = [d for d in dates if d.sentence == event.sentence and d.span is not None]
-    if local:
-        trigger = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
-        if trigger is not None:
-            attached = _attached(trigger, local, doc)
-            if attached is not None:
-                return attached
-        return min(local, key=lambda d: _distance(d, event))
-    if published is None:
-        return None
-    return DateMention(
-        span=None, sentence=None, value=published.isoformat(), precision="day", source="published"
+    return (
+        _attached_date(event, dates, doc)
+        or _sentence_date(event, dates)
+        or _published_date(published)
     )
 
 
