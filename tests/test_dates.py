@@ -244,3 +244,15 @@ def test_a_past_perfect_act_is_background_and_left_undated(nlp):  # type: ignore
     # Before the story, on a day the text does not give: neither Tuesday nor publication day.
     assert seized is None
     assert (shelled.value, shelled.source) == ("2018-05-29", "story")
+
+
+def test_a_noun_act_under_a_past_perfect_verb_is_background(nlp):  # type: ignore[no-untyped-def]
+    doc = nlp(
+        "Troops retook the town on Tuesday. The rebels had demanded the release of their "
+        "commander. The army shelled the hills."
+    )
+    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
+    events = [_coded(doc, "retook", 0), _coded(doc, "release", 1, "COERCE")]
+    retook, release = date_events(events, dates, published=PUBLISHED, doc=doc)
+    assert (retook.value, retook.source) == ("2018-05-29", "text")
+    assert release is None  # "had demanded the release": background, not the story's day

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +37,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True)
+
+
+def _reader_stopped() -> None:
+    """A reader that stops early (``eventscope extract ... | head``) is not an error: rich
+    would exit 1 here; exit 0, quietly, with what is still buffered sent to /dev/null."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(0)
+
+
+out.on_broken_pipe = _reader_stopped  # type: ignore[method-assign]
 err = Console(stderr=True, soft_wrap=True)  # an error is one line, however narrow
 
 ConfigOption = Annotated[
@@ -73,12 +85,15 @@ class EvalMode(StrEnum):
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """Library errors become one clear line on stderr and exit code 2."""
+    """Library errors become one clear line on stderr and exit code 2. A reader that stops
+    early (``eventscope export ... | head``) is not an error: exit 0, quietly."""
     try:
         yield
     except EventscopeError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
         raise typer.Exit(2) from None
+    except BrokenPipeError:
+        _reader_stopped()
 
 
 def _settings(config: Path | None, *, actors: Path | None = None, **flags: Any) -> Settings:

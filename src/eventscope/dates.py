@@ -727,11 +727,14 @@ def date_events(
 
 def _background(event: Event, doc: Doc) -> bool:
     """An act the text places before its story without dating it: a past perfect verb
-    ("had stormed", "had been attacked")."""
+    ("had stormed", "had been attacked"), or a noun that is the object of one ("had demanded
+    the release of", "had ordered the withdrawal")."""
     span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
     if span is None or not len(span):
         return False
     verb = span.root
+    if verb.pos_ == "NOUN" and verb.dep_ in ("dobj", "nsubjpass", "attr"):
+        verb = verb.head
     return verb.tag_ == "VBN" and any(
         c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "'d") for c in verb.children
     )

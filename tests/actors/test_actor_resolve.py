@@ -153,3 +153,23 @@ def test_injected_tables_are_used() -> None:
 def test_people_and_places_of_a_nationality(phrase: str, country: str, sector: str) -> None:
     actor = resolve_phrase(phrase)
     assert (actor.country, actor.sector) == (country, sector), actor.rule
+
+
+def test_georgia_with_a_us_state_office_is_the_us_state() -> None:
+    import eventscope
+
+    def actors(text: str) -> dict[str, tuple[str | None, str | None]]:
+        found = eventscope.extract(text, published=dt.date(2020, 4, 1)).actors
+        return {a.span.text: (a.country, a.sector) for a in found}
+
+    assert actors("Georgia Gov. Brian Kemp ordered residents to stay at home.")[
+        "Georgia Gov. Brian Kemp"
+    ] == ("USA", "GOV")
+    # Without a US office, Georgia is the country.
+    assert actors("Georgia accused Russia of occupying Abkhazia.")["Georgia"][0] == "GEO"
+    assert (
+        actors("The Georgian foreign minister met his Armenian counterpart.")[
+            "The Georgian foreign minister"
+        ][0]
+        == "GEO"
+    )

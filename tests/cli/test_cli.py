@@ -338,3 +338,24 @@ def test_an_empty_jsonl_says_it_has_no_articles(runner: CliRunner, tmp_path: Pat
     result = runner.invoke(app, ["extract", str(empty)])
     assert result.exit_code == 1
     assert f"no articles in {empty}" in result.stderr
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    """`eventscope extract ... | head -1`: the pipe closes early, the command exits 0 quietly."""
+    import subprocess
+    import sys
+
+    inbox = tmp_path / "news.jsonl"
+    lines = [
+        {"id": f"a{n}", "text": f"Police arrested {n + 2} protesters in Nairobi on Monday."}
+        for n in range(40)
+    ]
+    inbox.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    for fmt in ("csv", "jsonl"):
+        command = [sys.executable, "-m", "eventscope.cli", "extract", str(inbox), "-f", fmt]
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline()  # one line, then the reader goes away
+        proc.stdout.close()
+        assert proc.wait(timeout=120) == 0, fmt
+        assert b"Error" not in proc.stderr.read()

@@ -174,6 +174,28 @@ def test_evidence_is_scrolled_into_view_after_every_click(
     assert not elsewhere, f"the page asked for other hosts: {elsewhere}"
 
 
+def test_the_automatic_timeline_leaves_out_far_outlying_years_and_says_so(
+    base_url: str, browser_page: tuple[Page, list[str]]
+) -> None:
+    page, _ = browser_page
+    page.goto(base_url + "/")
+    _ready(page)
+    years = [{"key": "1848", "events": 1}] + [
+        {"key": str(year), "events": 500} for year in range(2012, 2021)
+    ]
+    span = {"first_day": "1848-03-01", "last_day": "2020-07-14"}
+    script = (
+        "async ([items, span]) => (await import('/static/timeline.js')).outlyingYears(items, span)"
+    )
+    left = page.evaluate(script, [years, span])
+    assert left == {"events": 1, "from": "1848-03-01", "to": "2012-01-01"}
+    # Years close together, or early years with many events, are all shown.
+    near = [{"key": "2010", "events": 1}, *years[1:]]
+    assert page.evaluate(script, [near, {**span, "first_day": "2010-01-05"}]) is None
+    heavy = [{"key": "1990", "events": 400}, *years[1:]]
+    assert page.evaluate(script, [heavy, {**span, "first_day": "1990-01-05"}]) is None
+
+
 def test_timeline_spans_every_period_and_a_brushed_range_filters_the_views(
     base_url: str, browser_page: tuple[Page, list[str]]
 ) -> None:

@@ -211,6 +211,7 @@ _SIMPLE = {
     "people": "'{value}' names a nationality's people: civilians, sector CVL",
     "ethnic": "'{value}' names an ethnic group, not a state: civilians, sector CVL",
     "alias": "a short form of {value}, named in full earlier in the article",
+    "us-state": "{value} with a US state office or party is the US state: country USA",
     "appos": "'{value}', set beside the mention, says who it is",
     "coord": "joined by 'and' to '{value}', it shares its country",
     "context": (

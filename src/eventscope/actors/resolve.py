@@ -308,6 +308,16 @@ def _named_modifier_sector(ev: _Evidence, year: int | None) -> tuple[str | None,
     return None, ""
 
 
+# Countries that are also US states, and words that mark the state: "Georgia Gov. Brian Kemp",
+# "Georgia Republicans", "the Georgia legislature".
+US_STATE_HOMONYMS = frozenset({"Georgia"})
+US_STATE_OFFICES = frozenset(
+    {"gov.", "governor", "lt.", "sen.", "senator", "rep.", "representative", "legislature",
+     "lawmakers", "legislators", "republican", "republicans", "democrat", "democrats",
+     "democratic", "attorney", "sheriff", "county", "state", "statehouse", "senate"}
+)  # fmt: skip
+
+
 def _modifier_country(ev: _Evidence, year: int | None) -> tuple[str | None, str]:
     """Country from the phrase: places named in it first ("Serbian Labour Minister" is not
     the British Labour Party's), then named people and organisations ("Hamas leader")."""
@@ -318,10 +328,13 @@ def _modifier_country(ev: _Evidence, year: int | None) -> tuple[str | None, str]
             if picked is None or picked[0].country is None:
                 continue
             entry = picked[0]
+            name = ev.text(m)
+            if name in US_STATE_HOMONYMS and {w.lower for w in ev.words} & US_STATE_OFFICES:
+                return "USA", f"us-state:{name}"  # "Georgia Gov. Brian Kemp"
             tag = {"leaders": "person", "orgs": "org", "countries": "country"}.get(
                 entry.table, entry.table.rstrip("s")
             )
-            return entry.country, f"{tag}:{ev.text(m)}"
+            return entry.country, f"{tag}:{name}"
     return None, ""
 
 

@@ -1,7 +1,7 @@
 // The timeline: events per period, stacked by quad class, on a true time axis (every period
 // from the first event day to the last has its place, empty or not). Dragging over it picks
 // a date range (a click picks one period); the page filters every view by that range.
-import { QUADS, QUAD_LABELS, allPages, api, svg, svgPoint, withParams } from "./dom.js";
+import { QUADS, QUAD_LABELS, allPages, svg, svgPoint, withParams } from "./dom.js";
 
 const DAY = 86_400_000;
 const UNITS = ["day", "week", "month", "year"];
@@ -67,6 +67,28 @@ export function chooseUnit(firstDay, lastDay) {
   return "year";
 }
 
+// The automatic view shows the bulk of the dates: leading years that together hold at most
+// OUTLIER_SHARE of the events and would stretch the axis to more than OUTLIER_STRETCH times the
+// bulk's span (one event dated 1848 in a 2012-2020 database) are left out, and the note says
+// so. The last date is always shown.
+const OUTLIER_SHARE = 0.01;
+const OUTLIER_STRETCH = 3;
+
+export function outlyingYears(items, span) {
+  const years = items.filter((r) => r.key != null).map((r) => [Number(String(r.key).slice(0, 4)), r.events]);
+  years.sort((a, b) => a[0] - b[0]);
+  const total = years.reduce((n, [, e]) => n + e, 0);
+  const last = Number(span.last_day.slice(0, 4));
+  let dropped = 0;
+  let k = 0;
+  while (k < years.length - 1 && dropped + years[k][1] <= OUTLIER_SHARE * total) dropped += years[k++][1];
+  if (!k) return null;
+  const first = years[0][0];
+  const bulk = years[k][0];
+  if (last - first + 1 <= OUTLIER_STRETCH * (last - bulk + 1)) return null;
+  return { events: dropped, from: span.first_day, to: `${bulk}-01-01` };
+}
+
 // -- the drawing -------------------------------------------------------------------------
 
 export function createTimeline(box, note, { onRange, pageSize }) {
@@ -76,17 +98,23 @@ export function createTimeline(box, note, { onRange, pageSize }) {
   async function draw(params, range, choice) {
     const id = ++drawn;
     let unit = choice;
+    let query = params;
+    let left = null; // {events, from, to}: outlying early years this automatic view leaves out
     if (choice === "auto") {
-      // One small question first: the span of the events under the filters.
-      const years = await api("counts", withParams(params, { by: "year", limit: 1 }));
-      unit = years.first_day ? chooseUnit(years.first_day, years.last_day) : "month";
+      // One small question first: the events per year under the filters.
+      const years = await allPages("counts", withParams(params, { by: "year" }), pageSize(), 1000);
+      const span = years.first;
+      left = span && span.first_day ? outlyingYears(years.items, span) : null;
+      const from = left ? left.to : span && span.first_day;
+      unit = from ? chooseUnit(from, span.last_day) : "month";
+      if (left) query = withParams(params, { since: left.to });
     }
-    const rows = await allPages("counts", withParams(params, { by: unit, split: "true" }), pageSize(), MAX_ROWS);
+    const rows = await allPages("counts", withParams(query, { by: unit, split: "true" }), pageSize(), MAX_ROWS);
     if (id !== drawn) return;
-    render(rows, unit, range);
+    render(rows, unit, range, left);
   }
 
-  function render({ first: span, items, total }, unit, range) {
+  function render({ first: span, items, total }, unit, range, left = null) {
     const root = svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", "aria-label": "events over time" });
     const messages = [];
     if (!span || !span.first_day) {
@@ -163,6 +191,7 @@ export function createTimeline(box, note, { onRange, pageSize }) {
     messages.push(`by ${unit}: ${slots} ${UNIT_NAMES[unit]}, ${span.first_day} to ${span.last_day}`);
     if (total > items.length) messages.push(`cut: ${items.length} of ${total} period rows read; choose a longer period`);
     if (span.undated) messages.push(`${span.undated} event rows without a day not shown`);
+    if (left) messages.push(`${left.events} events from ${left.from} to before ${left.to} not shown here (far from the rest); choose "year" to see them`);
     note.textContent = messages.join("; ");
     note.classList.toggle("error", total > items.length);
   }
