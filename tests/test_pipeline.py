@@ -84,9 +84,13 @@ def test_every_event_carries_its_evidence_and_versions(spliced: Extraction) -> N
         assert text[event.trigger.start : event.trigger.end] == event.trigger.text
         for actor in (*event.source, *event.target):
             assert text[actor.span.start : actor.span.end] == actor.span.text
-        # The learned coder's version too: the code, the tables, spaCy's model, the coder.
-        assert set(event.versions) == {"eventscope", "tables", "model", "event_model"}
+        # The learned models' versions too: the code, the tables, spaCy's model, the coder and
+        # the ACLED classifier.
+        assert set(event.versions) == {
+            "eventscope", "tables", "model", "event_model", "acled_model"
+        }  # fmt: skip
         assert event.versions["event_model"].startswith("eventscope-news-events-")
+        assert event.versions["acled_model"].startswith("acled-1.0.0+")
         assert event.rule and 0 < event.confidence <= 1
 
 

@@ -9,8 +9,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from eventscope.events.acled import acled_names
 from eventscope.events.labels import document_labels
 from eventscope.records import Actor, Article, Event, Extraction, Failure, Place, Quote, Span
+
+
+def acled_fields(event: Event) -> dict[str, Any]:
+    """An event's ACLED columns: sub-event code, ACLED's names for it, fatalities, inter codes."""
+    names = acled_names(event.acled) if event.acled else None
+    return {
+        "acled": event.acled,
+        "acled_event_type": names[0] if names else None,
+        "acled_sub_event_type": names[1] if names else None,
+        "fatalities": event.fatalities,
+        "inter1": event.inter1,
+        "inter2": event.inter2,
+    }
 
 
 def span_record(span: Span | None) -> dict[str, Any] | None:
@@ -68,7 +82,7 @@ def event_record(event: Event) -> dict[str, Any]:
         "cameo": event.cameo,
         "score": event.score,
         "factuality": event.factuality,
-        "acled": event.acled,
+        **acled_fields(event),
         "trigger": span_record(event.trigger),
         "source": [actor_record(a) for a in event.source],
         "target": [actor_record(a) for a in event.target],
@@ -99,6 +113,18 @@ def quote_record(quote: Quote) -> dict[str, Any]:
     }
 
 
+def document_record_labels(extraction: Extraction) -> dict[str, Any]:
+    """The document's quad and ACLED labels; the ACLED one as the pipeline decided it, with its
+    ACLED names and how it was found."""
+    labels: dict[str, Any] = document_labels(extraction.events)
+    if extraction.acled_rule or extraction.acled:
+        labels["acled"] = extraction.acled
+    names = acled_names(labels["acled"]) if labels.get("acled") else None
+    labels["acled_event_type"], labels["acled_sub_event_type"] = names or (None, None)
+    labels["acled_rule"] = extraction.acled_rule or ("events" if labels.get("acled") else "")
+    return labels
+
+
 def extraction_record(extraction: Extraction) -> dict[str, Any]:
     article = extraction.article
     return {
@@ -106,7 +132,7 @@ def extraction_record(extraction: Extraction) -> dict[str, Any]:
         "title": article.title,
         "published": article.published.isoformat() if article.published else None,
         "published_text": article.published_text,
-        "labels": document_labels(extraction.events),
+        "labels": document_record_labels(extraction),
         "events": [event_record(e) for e in extraction.events],
         "places": [place_record(p) for p in extraction.places],
         "quotes": [quote_record(q) for q in extraction.quotes],
@@ -157,7 +183,7 @@ def export_record(article: Article, event: Event) -> dict[str, Any]:
         "quad": event.quad,
         "score": event.score,
         "factuality": event.factuality,
-        "acled": event.acled,
+        **acled_fields(event),
         "date": date.value if date else None,
         "date_precision": date.precision if date else None,
         "date_source": date.source if date else None,
@@ -206,6 +232,11 @@ CSV_COLUMNS: tuple[str, ...] = (
     "score",
     "factuality",
     "acled",
+    "acled_event_type",
+    "acled_sub_event_type",
+    "fatalities",
+    "inter1",
+    "inter2",
     "date",
     "date_precision",
     "date_source",

@@ -20,7 +20,8 @@ from eventscope import quotes as quote_stage
 from eventscope.actors import ActorTables, find_actors, load_tables
 from eventscope.deadlines import time_limit
 from eventscope.errors import TimeLimitError
-from eventscope.events import find_events, with_acled
+from eventscope.events import find_events
+from eventscope.events.acled import AcledModel, label_article, load_acled_model
 from eventscope.events.model import EventModel, code_article, load_event_model
 from eventscope.nlp import load_nlp
 from eventscope.places import find_places, locate_events
@@ -78,6 +79,13 @@ class Pipeline:
         return load_event_model(self.settings.event_model or None)
 
     @functools.cached_property
+    def acled_model(self) -> AcledModel | None:
+        """The ACLED sentence classifier; with the lexicon coder, the hand rules alone."""
+        if self.settings.event_coder != "model":
+            return None
+        return load_acled_model()
+
+    @functools.cached_property
     def versions(self) -> dict[str, str]:
         meta = self.nlp.meta
         versions = {
@@ -87,6 +95,8 @@ class Pipeline:
         }
         if self.event_model is not None:
             versions["event_model"] = self.event_model.label
+        if self.acled_model is not None:
+            versions["acled_model"] = self.acled_model.label
         return versions
 
     def extract(self, article: Article) -> Extraction:
@@ -155,18 +165,19 @@ class Pipeline:
         events = find_events(doc, sentences, actors, article_id=article.id)
         if self.event_model is not None:
             # The lexicon's events are the learned coder's features; the model decides.
-            events = with_acled(
-                code_article(
-                    doc,
-                    sentences,
-                    actors,
-                    events,
-                    article_id=article.id,
-                    places=places,
-                    model=self.event_model,
-                )
+            events = code_article(
+                doc,
+                sentences,
+                actors,
+                events,
+                article_id=article.id,
+                places=places,
+                model=self.event_model,
             )
         clock = self._timed("events", clock)
+        acled = label_article(doc, sentences, events, self.acled_model)
+        events = acled.events
+        clock = self._timed("acled", clock)
         dates = date_stage.find_dates(doc, sentences, published=published)
         clock = self._timed("dates", clock)
         quotes = quote_stage.find_quotes(doc, sentences, actors)
@@ -192,6 +203,8 @@ class Pipeline:
             quotes=quotes,
             dates=dates,
             versions=self.versions,
+            acled=acled.document,
+            acled_rule=acled.document_rule,
         )
 
 

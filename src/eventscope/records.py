@@ -142,6 +142,9 @@ class Event:
     factuality: Factuality = "asserted"
     reported_by: tuple[Actor, ...] = ()  # whose statement reports it ("X said ..."), if known
     acled: str | None = None  # ACLED sub-event code ("AIR_STRIKE"), where ACLED defines one
+    fatalities: int | None = None  # ACLED's death toll, where the text states one
+    inter1: int | None = None  # ACLED inter code of the source side (1 state forces ...)
+    inter2: int | None = None  # ... and of the target side
     date: DateMention | None = None
     location: Place | None = None
     rule: str = ""
@@ -163,6 +166,10 @@ class Extraction:
     # The versions of the code, tables and model that read the article (events carry their
     # own copy): an article in which nothing was coded still says what read it.
     versions: Mapping[str, str] = field(default_factory=dict)
+    # The document's ACLED sub-event type (its main incident's) and how it was found: "events",
+    # "lead sentence"; "" when the pipeline did not decide it (derived from the events then).
+    acled: str | None = None
+    acled_rule: str = ""
 
 
 @dataclass(frozen=True, slots=True)

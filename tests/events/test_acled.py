@@ -9,8 +9,8 @@ import pytest
 
 import eventscope
 from eventscope.evaluation.events import document_acled, score_doc_acled
-from eventscope.events.acled import acled_label, acled_names, load_rules
-from eventscope.events.labels import cameo_quad, document_labels
+from eventscope.events.acled import acled_label, acled_names, inter_code, load_rules
+from eventscope.events.labels import cameo_quad, document_labels, main_incident_acled
 from eventscope.records import Actor, Event, Span
 from eventscope.settings import Settings, load_settings
 
@@ -127,3 +127,115 @@ def test_cameo_quads() -> None:
         "NEUTRAL", "VERBAL_COOPERATION", "MATERIAL_COOPERATION", "VERBAL_CONFLICT",
         "MATERIAL_CONFLICT", None, None,
     ]  # fmt: skip
+
+
+# -- the learned sentence classifier, fatalities, inter codes, the main incident --------------
+
+ACLED_TEXTS = [
+    ("Army engineers defused a roadside bomb planted near the bridge outside Garou on Monday.",
+     "DISRUPTED_WEAPONS_USE"),
+    ("Government troops recaptured the town of Marwa from the rebels after two days of fighting.",
+     "GOVERNMENT_REGAINS_TERRITORY"),
+    ("Rebel fighters seized control of the border town of Kelo after overrunning an army post.",
+     "NON_STATE_ACTOR_OVERTAKES_TERRITORY"),
+    ("A man threw a hand grenade into a crowded bar in Dosso, wounding six people.", "GRENADE"),
+    ("Security forces opened fire on peaceful demonstrators in the capital, killing four "
+     "protesters.", "EXCESSIVE_FORCE_AGAINST_PROTESTERS"),
+    ("An angry mob lynched a man accused of stealing a goat in the village of Tindi.",
+     "MOB_VIOLENCE"),
+    ("Protesters torched cars and hurled stones at riot police in Meru on Friday.",
+     "VIOLENT_DEMONSTRATION"),
+    ("A suicide bomber blew himself up at a police checkpoint in Garou, killing five officers.",
+     "SUICIDE_BOMB"),
+    ("Government helicopters bombed rebel positions near Kelo on Sunday.", "AIR_STRIKE"),
+    ("Thousands of teachers marched peacefully through the capital to demand higher pay.",
+     "PEACEFUL_PROTEST"),
+    ("The militia established a new base on the outskirts of Dosso, residents said.",
+     "HEADQUARTERS_OR_BASE_ESTABLISHED"),
+    ("Police arrested twelve opposition activists in a dawn raid in the capital.", "ARRESTS"),
+]  # fmt: skip
+NOT_ACLED_TEXTS = [
+    "An earthquake struck the coastal province on Tuesday, killing 40 people.",
+    "The foreign minister met his Korvanian counterpart in Geneva to discuss trade.",
+    "A fire at a textile factory in the industrial zone killed nine workers.",
+]
+
+
+def _document(text: str) -> tuple[str | None, tuple[Event, ...]]:
+    found = eventscope.extract(text, published=DAY)
+    return found.acled, found.events
+
+
+def test_the_classifier_labels_documents_by_their_main_incident() -> None:
+    right = [label for text, label in ACLED_TEXTS if _document(text)[0] == label]
+    # Each is a clear case of its type; the learned classifier may miss one or two.
+    assert len(right) >= len(ACLED_TEXTS) - 2, set(dict(ACLED_TEXTS).values()) - set(right)
+
+
+@pytest.mark.parametrize("text", NOT_ACLED_TEXTS)
+def test_disasters_and_diplomacy_get_no_acled_label(text: str) -> None:
+    label, events = _document(text)
+    assert label is None and all(e.acled is None for e in events)
+
+
+def test_a_labelled_event_carries_names_fatalities_and_inter_codes() -> None:
+    _, events = _document(
+        "Government soldiers attacked the village of Tindi on Sunday, killing seven civilians."
+    )
+    labelled = [e for e in events if e.acled]
+    assert labelled, events
+    event = labelled[0]
+    assert acled_names(event.acled) is not None
+    assert event.fatalities == 7
+    assert event.inter1 == 1  # state forces
+
+
+def _labelled(acled: str, sentence: int) -> Event:
+    return Event(
+        id=f"{acled}{sentence}", article_id="a", sentence=sentence, evidence="x", type="ASSAULT",
+        trigger=Span(sentence * 10, sentence * 10 + 1, "x"), acled=acled,
+    )  # fmt: skip
+
+
+def test_the_document_label_is_the_main_incidents_most_specific() -> None:
+    assert main_incident_acled([_labelled("ATTACK", 0), _labelled("GRENADE", 1)]) == "GRENADE"
+    assert main_incident_acled([_labelled("PEACEFUL_PROTEST", 0), _labelled("ATTACK", 1)]) == (
+        "EXCESSIVE_FORCE_AGAINST_PROTESTERS"
+    )
+    # Three sentences on, another incident: not the main one's.
+    assert main_incident_acled([_labelled("ATTACK", 0), _labelled("GRENADE", 3)]) == "ATTACK"
+    assert main_incident_acled([_labelled("ARRESTS", 0), _labelled("AIR_STRIKE", 1)]) == "ARRESTS"
+    assert main_incident_acled([]) is None
+
+
+def test_inter_codes_by_the_actors_kind() -> None:
+    def side(sector: str | None, country: str | None = None) -> tuple[Actor, ...]:
+        return (Actor(Span(0, 1, "x"), 0, "x", sector=sector, country=country),)
+
+    assert inter_code(side("MIL"), "ARMED_CLASH") == 1
+    assert inter_code(side("REB"), "ARMED_CLASH") == 2
+    assert inter_code(side("UAF"), "ATTACK") == 3
+    assert inter_code(side("CVL"), "PEACEFUL_PROTEST") == 6
+    assert inter_code(side("CVL"), "VIOLENT_DEMONSTRATION") == 5
+    assert inter_code(side("CVL"), "ATTACK") == 7
+    assert inter_code(side(None, "IMG"), "ATTACK") == 2
+    assert inter_code((), "ATTACK") is None
+
+
+def test_acled_accuracy_counts_classes_acled_does_not_record() -> None:
+    gold = [
+        {"id": "1", "labels": {"acled": "AIR_STRIKE"}},
+        {"id": "2", "labels": {"acled": "NATURAL_DISASTER"}},
+        {"id": "3", "labels": {"acled": "GRENADE"}},
+    ]
+    predicted = [
+        {"labels": {"acled": "AIR_STRIKE"}, "events": []},
+        {"labels": {"acled": None}, "events": []},  # no label: right for a disaster
+        {"labels": {"acled": "ATTACK"}, "events": []},
+    ]
+    scores = score_doc_acled(list(zip(gold, predicted, strict=True)))
+    assert scores is not None
+    assert (scores.accuracy.correct, scores.accuracy.total) == (2, 3)
+    assert scores.subset is not None and (scores.subset.correct, scores.subset.total) == (1, 2)
+    table = {label: (right, n, guessed) for label, right, n, guessed in scores.per_label}
+    assert table["NATURAL_DISASTER"] == (1, 1, 0) and table["GRENADE"] == (0, 1, 0)

@@ -124,6 +124,12 @@ def test_events_list_carries_actors_trigger_and_place(client: TestClient) -> Non
         ({"quad": "4"}, lambda e: e["quad"] == "MATERIAL_CONFLICT"),
         ({"quad": "VERBAL_CONFLICT"}, lambda e: e["quad"] == "VERBAL_CONFLICT"),
         ({"factuality": "asserted"}, lambda e: e["factuality"] == "asserted"),
+        ({"acled": "protests"}, lambda e: e["acled_event_type"] == "Protests"),
+        (
+            {"acled": "PEACEFUL_PROTEST,PROTEST_WITH_INTERVENTION"},
+            lambda e: e["acled"] in ("PEACEFUL_PROTEST", "PROTEST_WITH_INTERVENTION"),
+        ),
+        ({"min_fatalities": 1}, lambda e: e["fatalities"] >= 1),
         ({"actor": "odinga"}, lambda e: any("Odinga" in (a["name"] or "") for a in e["source"])),
         ({"q": "TEAR GAS"}, lambda e: "tear gas" in (e["evidence"] + e["title"]).lower()),
         ({"since": "2024-02-01"}, lambda e: e["day"] >= "2024-02-01"),
@@ -282,6 +288,8 @@ def test_statements_by_speaker(client: TestClient) -> None:
         ("/api/events", {"type": "BOMB"}, "type", "PLOVER event type"),
         ("/api/events", {"quad": "9"}, "quad", "quad class"),
         ("/api/events", {"factuality": "maybe"}, "factuality", "not one of"),
+        ("/api/events", {"acled": "BOMBING"}, "acled", "ACLED sub-event code"),
+        ("/api/events", {"min_fatalities": -1}, "min_fatalities", "0 or more"),
         ("/api/events", {"bbox": "1,2,3"}, "bbox", "four numbers"),
         ("/api/events", {"bbox": "10,0,0,5"}, "bbox", "west <= east"),
         ("/api/events", {"bbox": "0,0,nan,5"}, "bbox", "finite"),
@@ -477,3 +485,27 @@ def test_a_query_past_the_time_limit_is_stopped(sample_db: Path) -> None:
             assert cursor.execute("SELECT count(*) FROM articles").fetchone() == (len(ARTICLES),)
     finally:
         database.close()
+
+
+def test_pronouns_and_bare_roles_are_generic_actors() -> None:
+    import duckdb
+
+    from eventscope.serve.queries import generic_actor
+
+    rows = [
+        ("They", "USA", None, "other"),  # a pronoun, whatever it resolved to
+        ("I", None, None, "other"),
+        ("companies", None, None, "role"),
+        ("All workers", None, None, "other"),
+        ("Raila Odinga", "KEN", "Q312745", "person"),
+        ("Kenya Defence Forces", "KEN", None, "org"),
+    ]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE x (name VARCHAR, country VARCHAR, entity_id VARCHAR, kind VARCHAR)")
+    con.executemany("INSERT INTO x VALUES (?, ?, ?, ?)", rows)
+    text = "NULL AS text"
+    found = con.execute(f"SELECT name, {generic_actor('y')} FROM (SELECT *, {text} FROM x) y")
+    assert dict(found.fetchall()) == {
+        "They": True, "I": True, "companies": True, "All workers": True,
+        "Raila Odinga": False, "Kenya Defence Forces": False,
+    }  # fmt: skip

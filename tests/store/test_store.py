@@ -215,11 +215,51 @@ def test_newer_schema_is_refused(db_path: Path) -> None:
         Store(db_path)
 
 
+SCHEMA_4_COLUMNS = ("acled_event_type", "acled_sub_event_type", "fatalities", "inter1", "inter2")
+
+
+def _drop_schema_4_columns(con: duckdb.DuckDBPyConnection) -> None:
+    for column in SCHEMA_4_COLUMNS:
+        con.execute(f"ALTER TABLE events DROP COLUMN {column}")
+
+
+def test_a_schema_3_file_gains_the_acled_columns(db_path: Path) -> None:
+    with Store(db_path) as store:
+        store.write(make_extraction("art-1", "news/one.txt"))
+    con = duckdb.connect(str(db_path))
+    _drop_schema_4_columns(con)
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+    with Store(db_path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert [e.fatalities for e in store.events()] == [None, None]
+        labelled = make_extraction("art-2", "news/two.txt")
+        event = dataclasses.replace(
+            labelled.events[0], acled="AIR_STRIKE", fatalities=6, inter1=8, inter2=7
+        )
+        store.write(dataclasses.replace(labelled, events=(event, labelled.events[1])))
+        again = store.events(article_id="art-2")
+        assert [(e.acled, e.fatalities, e.inter1, e.inter2) for e in again] == [
+            ("AIR_STRIKE", 6, 8, 7),
+            (None, None, None, None),
+        ]
+        names = store.query(
+            "SELECT acled_event_type, acled_sub_event_type FROM events WHERE acled IS NOT NULL"
+        )
+        assert names == [
+            {
+                "acled_event_type": "Explosions/Remote violence",
+                "acled_sub_event_type": "Air/drone strike",
+            }
+        ]
+
+
 def test_older_schema_is_migrated_in_place_keeping_stored_work(db_path: Path) -> None:
     with Store(db_path) as store:
         store.write(make_extraction("art-1", "news/one.txt"))
     # Make the file what schema 1 wrote: no acled column, no reporter role, version 1.
     con = duckdb.connect(str(db_path))
+    _drop_schema_4_columns(con)
     con.execute("ALTER TABLE events DROP COLUMN acled")
     con.execute("ALTER TABLE articles DROP COLUMN published_text")
     con.execute("ALTER TABLE event_actors RENAME TO kept")
@@ -254,6 +294,7 @@ def test_a_schema_2_file_gains_the_written_publication_date(db_path: Path) -> No
     with Store(db_path) as store:
         store.write(make_extraction("art-1", "news/one.txt"))
     con = duckdb.connect(str(db_path))
+    _drop_schema_4_columns(con)
     con.execute("ALTER TABLE articles DROP COLUMN published_text")
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.close()
@@ -481,9 +522,7 @@ def test_a_batch_mixing_articles_with_and_without_events_is_one_transaction(
         )
         assert store.write_many([coded, empty, bare]) == ["stored"] * 3
         assert calls == [3]
-        rows = dict(
-            store._connection.execute("SELECT id, versions FROM articles").fetchall()
-        )
+        rows = dict(store._connection.execute("SELECT id, versions FROM articles").fetchall())
     assert rows["art-2"] == {"eventscope": "9.9", "tables": "t1", "model": "m1"}
     assert rows["art-3"] == {}
     assert rows["art-1"] == dict(coded.events[0].versions)

@@ -47,6 +47,7 @@ from eventscope.evaluation.spans import (
     overlap,
     similarity,
 )
+from eventscope.events.acled import ACLED_TYPES
 from eventscope.events.labels import most_frequent_acled
 
 Pair = tuple[Mapping[str, Any], Mapping[str, Any]]  # (gold record, predicted record)
@@ -457,7 +458,10 @@ def _score_doc_label(
         if not isinstance(labels, Mapping) or not isinstance(labels.get(key), str):
             continue
         guess = guess_of(pred)
-        ok = guess in label_options(labels[key].upper())
+        options = label_options(labels[key].upper())
+        if key == "acled" and not options & set(ACLED_TYPES):
+            options |= {NO_ACLED}  # a class ACLED does not record: right when none is given
+        ok = guess in options
         accuracy += Accuracy(int(ok), 1)
         if not ok:
             confusions[(labels[key], guess)] += 1
@@ -472,5 +476,37 @@ def score_doc_quad(pairs: Sequence[Pair]) -> LabelScores | None:
 
 
 def score_doc_acled(pairs: Sequence[Pair]) -> LabelScores | None:
-    """Document ACLED-label accuracy where gold has ``labels.acled``; ``None`` otherwise."""
-    return _score_doc_label(pairs, "acled", document_acled)
+    """Document ACLED-label accuracy where gold has ``labels.acled``; ``None`` otherwise.
+
+    A gold class that is not an ACLED sub-event type (CASE 2021's NATURAL_DISASTER, DIPLO ...)
+    is right when the prediction gives no ACLED label. ``subset`` is the accuracy on the items
+    whose gold is an ACLED type, ``per_label`` the table by gold label.
+    """
+    whole = _score_doc_label(pairs, "acled", document_acled)
+    if whole is None:
+        return None
+    subset = Accuracy()
+    right: Counter[str] = Counter()
+    gold_n: Counter[str] = Counter()
+    predicted_n: Counter[str] = Counter()
+    for gold, pred in pairs:
+        labels = gold.get("labels")
+        if not isinstance(labels, Mapping) or not isinstance(labels.get("acled"), str):
+            continue
+        options = label_options(labels["acled"].upper())
+        guess = document_acled(pred)
+        key = "|".join(sorted(options))
+        if not options & set(ACLED_TYPES):
+            options |= {NO_ACLED}
+        gold_n[key] += 1
+        predicted_n[guess] += 1
+        ok = guess in options
+        right[key] += ok
+        if options & set(ACLED_TYPES):
+            subset += Accuracy(int(ok), 1)
+    table = tuple(
+        (label, right[label], gold_n[label], predicted_n[label])
+        for label in sorted(gold_n, key=lambda k: (-gold_n[k], k))
+    )
+    return LabelScores(whole.accuracy, whole.confusions, subset=subset, per_label=table)
+

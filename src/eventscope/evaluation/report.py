@@ -82,7 +82,15 @@ def format_report(report: Report) -> str:
     if report.doc_acled is not None:
         lines.append("  document ACLED label")
         lines.append(_acc_line("accuracy", report.doc_acled.accuracy))
+        if report.doc_acled.subset is not None and report.doc_acled.subset.total:
+            lines.append(_acc_line("on ACLED classes", report.doc_acled.subset))
         lines.append(_confusion_line(report.doc_acled.confusions) or "")
+        if report.doc_acled.per_label:
+            lines.append("    by gold label            right/gold  predicted")
+            lines += [
+                f"      {label:<36} {r:>3}/{g:<3}   {p}"
+                for label, r, g, p in report.doc_acled.per_label
+            ]
     if report.places is not None:
         pl = report.places
         lines.append(f"  places ({pl.records} records)")

@@ -148,12 +148,25 @@ class LabelScores:
 
     accuracy: Accuracy
     confusions: Confusions
+    # Document ACLED labels: accuracy on the items whose gold is an ACLED sub-event type (the
+    # others are right when no ACLED label is given), and per gold label: (label, right, gold
+    # items, items predicted with that label).
+    subset: Accuracy | None = None
+    per_label: tuple[tuple[str, int, int, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "accuracy": self.accuracy.to_dict(),
             "confusions": [list(c) for c in self.confusions],
         }
+        if self.subset is not None:
+            out["subset_accuracy"] = self.subset.to_dict()
+        if self.per_label:
+            out["per_label"] = [
+                {"label": label, "right": r, "gold": g, "predicted": p}
+                for label, r, g, p in self.per_label
+            ]
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +270,8 @@ class Report:
             pairs.append(("doc_quad.accuracy", self.doc_quad.accuracy.value))
         if self.doc_acled is not None:
             pairs.append(("doc_acled.accuracy", self.doc_acled.accuracy.value))
+            if self.doc_acled.subset is not None:
+                pairs.append(("doc_acled.acled_accuracy", self.doc_acled.subset.value))
         if self.places is not None:
             pairs += _prf("places", self.places.spans)
             pairs += [

@@ -1,11 +1,22 @@
-"""ACLED-style labels for coded events, since many analysts think in ACLED's categories.
+"""ACLED labels for coded events, since many analysts think in ACLED's categories.
 
-An event's label is derived, not coded anew: the first rule of ``data/events/acled.tsv`` that
-fits its PLOVER type, mode and the sectors of its source and target (armed or civilian) gives
-an ACLED sub-event code ("AIR_STRIKE", "ARMED_CLASH", "PEACEFUL_PROTEST" ...), whose event type
-and sub-event type names ``acled_names`` returns. Negated, hypothetical and planned events get
-no label: ACLED records what happened. Types with no ACLED counterpart (a statement, a visit)
-get none either.
+ACLED's 24 sub-event types (``ACLED_TYPES``: "AIR_STRIKE", "GOVERNMENT_REGAINS_TERRITORY" ...)
+are read per sentence by a learned classifier (``data/models/acled``, built by
+``training/train_acled.py`` from snippets the team wrote to ``training/acled/CODEBOOK.md``).
+Its features are the sentence's words and word pairs, and the PLOVER events the coder found in
+it: type, mode, trigger, the actors' sectors, factuality, and the hand rules of
+``data/events/acled.tsv`` (derived from type, mode and the sectors of source and target), which
+are features here, not the decision. It also knows six classes that ACLED does not record
+(disasters, crime, diplomacy, claims of responsibility, anything else), so that such sentences
+get no label rather than the nearest ACLED one.
+
+An event takes its sentence's sub-event type when the classifier is sure enough, the event's
+PLOVER type can express that kind of incident (``CARRIERS``), and the event happened: negated,
+hypothetical and planned events get no label, since ACLED records what happened. Without the
+model file (``event_coder = "lexicon"`` keeps working) the hand rules alone label events.
+
+Each labelled event also carries ACLED's fatalities (the death toll its sentence states, see
+``fatalities``) and the inter codes of its two sides (``inter_code``).
 """
 
 from __future__ import annotations
@@ -13,12 +24,81 @@ from __future__ import annotations
 import csv
 import dataclasses
 import functools
-from collections.abc import Sequence
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from eventscope.records import Actor, Event
+import numpy as np
 
+from eventscope.events.fatalities import sentence_fatalities
+from eventscope.events.labels import main_incident_acled, same_incident
+from eventscope.events.model.linear import LinearModel
+from eventscope.records import Actor, Event, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
+
+# ACLED's event types and sub-event types, by the codes CASE 2021 and eventscope use.
+ACLED_TYPES: dict[str, tuple[str, str]] = {
+    "ARMED_CLASH": ("Battles", "Armed clash"),
+    "GOVERNMENT_REGAINS_TERRITORY": ("Battles", "Government regains territory"),
+    "NON_STATE_ACTOR_OVERTAKES_TERRITORY": ("Battles", "Non-state actor overtakes territory"),
+    "CHEMICAL_WEAPON": ("Explosions/Remote violence", "Chemical weapon"),
+    "AIR_STRIKE": ("Explosions/Remote violence", "Air/drone strike"),
+    "SUICIDE_BOMB": ("Explosions/Remote violence", "Suicide bomb"),
+    "SHELLING_ARTILLERY_MISSILE_ATTACK": (
+        "Explosions/Remote violence", "Shelling/artillery/missile attack"
+    ),
+    "REMOTE_EXPLOSIVE_LANDMINE_IED": (
+        "Explosions/Remote violence", "Remote explosive/landmine/IED"
+    ),
+    "GRENADE": ("Explosions/Remote violence", "Grenade"),
+    "SEXUAL_VIOLENCE": ("Violence against civilians", "Sexual violence"),
+    "ATTACK": ("Violence against civilians", "Attack"),
+    "ABDUCTION_FORCED_DISAPPEARANCE": (
+        "Violence against civilians", "Abduction/forced disappearance"
+    ),
+    "PEACEFUL_PROTEST": ("Protests", "Peaceful protest"),
+    "PROTEST_WITH_INTERVENTION": ("Protests", "Protest with intervention"),
+    "EXCESSIVE_FORCE_AGAINST_PROTESTERS": ("Protests", "Excessive force against protesters"),
+    "VIOLENT_DEMONSTRATION": ("Riots", "Violent demonstration"),
+    "MOB_VIOLENCE": ("Riots", "Mob violence"),
+    "AGREEMENT": ("Strategic developments", "Agreement"),
+    "ARRESTS": ("Strategic developments", "Arrests"),
+    "CHANGE_TO_GROUP_ACTIVITY": ("Strategic developments", "Change to group/activity"),
+    "DISRUPTED_WEAPONS_USE": ("Strategic developments", "Disrupted weapons use"),
+    "HEADQUARTERS_OR_BASE_ESTABLISHED": (
+        "Strategic developments", "Headquarters or base established"
+    ),
+    "LOOTING_PROPERTY_DESTRUCTION": ("Strategic developments", "Looting/property destruction"),
+    "NON_VIOLENT_TRANSFER_OF_TERRITORY": (
+        "Strategic developments", "Non-violent transfer of territory"
+    ),
+}  # fmt: skip
+# Classes the classifier knows that ACLED does not record: they give no label.
+NOT_ACLED = ("NATURAL_DISASTER", "MAN_MADE_DISASTER", "DIPLO", "ORG_CRIME", "ATTRIB", "OTHER")
+CLASSES = (*ACLED_TYPES, *NOT_ACLED)
+# The PLOVER types that can carry each ACLED event type: an AGREE event in a sentence about an
+# air strike is not the air strike.
+_VIOLENT = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "THREATEN"})
+CARRIERS: dict[str, frozenset[str]] = {
+    "Battles": _VIOLENT | {"RETREAT", "SEIZE"},
+    "Explosions/Remote violence": _VIOLENT,
+    "Violence against civilians": _VIOLENT,
+    "Protests": frozenset({"PROTEST", "ASSAULT", "COERCE"}),
+    "Riots": frozenset({"PROTEST", "ASSAULT", "COERCE"}),
+    "Strategic developments": frozenset(
+        {"ASSAULT", "COERCE", "MOBILIZE", "RETREAT", "AGREE", "CONCEDE", "COOPERATE",
+         "SANCTION", "AID", "THREATEN"}
+    ),
+}  # fmt: skip
+# Sentences with an event of one of these types are read by the classifier.
+CANDIDATE_TYPES = frozenset().union(*CARRIERS.values())
 ARMED_SECTORS = frozenset({"MIL", "REB", "PRM", "UAF", "SPY", "COP"})
 ARMED_COUNTRIES = frozenset({"IMG"})  # PLOVER's transnational militarized groups
 LABELLED_FACTUALITY = frozenset({"asserted", "reported"})
@@ -39,6 +119,22 @@ MEANS_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
 # Modes that say less than the means words do.
 VAGUE_MODES = frozenset({"", "explosives", "destroy", "firearms"})
 NO_LABEL = "-"
+DENSE_SIZE = 96  # spaCy's small English model's token vectors
+# ACLED's inter codes: the kind of actor on each side of an event.
+INTER_CODES = {
+    1: "State forces",
+    2: "Rebel groups",
+    3: "Political militias",
+    4: "Identity militias",
+    5: "Rioters",
+    6: "Protesters",
+    7: "Civilians",
+    8: "External/other forces",
+}
+_STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "JUD", "LEG", "EXE"})
+_CIVILIAN_SECTORS = frozenset(
+    {"CVL", "EDU", "MED", "BUS", "LAB", "AGR", "REL", "JRN", "NGO", "REF", "HRI", "ELI", "OPP"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +156,20 @@ class AcledRule:
         )
 
 
+@dataclass(frozen=True)
+class AcledModel:
+    """The sentence classifier and the probability it must reach to label."""
+
+    model: LinearModel
+    version: str
+    threshold: float
+    lead_threshold: float  # for the document label from the lead sentence alone
+
+    @property
+    def label(self) -> str:
+        return f"acled-{self.version}"
+
+
 def _is_armed(actor: Actor) -> bool:
     return actor.sector in ARMED_SECTORS or actor.country in ARMED_COUNTRIES
 
@@ -78,22 +188,49 @@ def _side_fits(wanted: str, actors: Sequence[Actor]) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def load_rules() -> tuple[AcledRule, ...]:
-    """The shipped rules, in order."""
+    """The shipped hand rules, in order."""
     text = resources.files("eventscope.data").joinpath("events", "acled.tsv").read_text("utf-8")
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     rows = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     return tuple(AcledRule(**{k: v.strip() for k, v in row.items()}) for row in rows)
 
 
-def acled_label(event: Event) -> str | None:
-    """The ACLED sub-event code of ``event``, or None where ACLED defines none."""
-    if event.factuality not in LABELLED_FACTUALITY:
+def default_model_dir() -> Path:
+    return Path(str(resources.files("eventscope.data").joinpath("models", "acled")))
+
+
+@functools.lru_cache(maxsize=4)
+def load_acled_model(path: str | None = None) -> AcledModel | None:
+    """The sentence classifier in folder ``path`` (default: the shipped one), or None where the
+    folder has none (the hand rules label events then)."""
+    folder = Path(path) if path else default_model_dir()
+    weights, meta_file = folder / "acled.npz", folder / "meta.json"
+    if not weights.is_file() or not meta_file.is_file():
         return None
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    digest = hashlib.sha256(meta_file.read_bytes() + weights.read_bytes()).hexdigest()[:8]
+    return AcledModel(
+        model=LinearModel.load(weights),
+        version=f"{meta['version']}+{digest}",
+        threshold=float(meta["threshold"]),
+        lead_threshold=float(meta.get("lead_threshold", 1.0)),
+    )
+
+
+def rule_label(event: Event) -> str | None:
+    """The hand rules' ACLED code for ``event`` (type, mode, sides), or None."""
     mode = _means(event)
     for rule in load_rules():
         if rule.fits(event, mode):
             return None if rule.code == NO_LABEL else rule.code
     return None
+
+
+def acled_label(event: Event) -> str | None:
+    """The hand rules' code for an event that happened, or None where ACLED defines none."""
+    if event.factuality not in LABELLED_FACTUALITY:
+        return None
+    return rule_label(event)
 
 
 def _means(event: Event) -> str:
@@ -111,12 +248,214 @@ def _means(event: Event) -> str:
 
 def acled_names(code: str) -> tuple[str, str] | None:
     """ACLED's event type and sub-event type for a code ("Battles", "Armed clash")."""
-    for rule in load_rules():
-        if rule.code == code:
-            return rule.event_type, rule.sub_event_type
+    return ACLED_TYPES.get(code)
+
+
+def _side(actors: Sequence[Actor]) -> str:
+    if not actors:
+        return "none"
+    if any(_is_armed(a) for a in actors):
+        return "armed"
+    return "civilian" if any(a.sector for a in actors) else "unknown"
+
+
+def sentence_features(
+    span: SpacySpan, events: Iterable[Event], following: SpacySpan | None = None
+) -> list[str]:
+    """What the classifier reads of one sentence: its words, word pairs and coded events, and
+    the words of the sentence that follows (it often says what the first one left open: "An
+    explosion hit the market. A suicide bomber ...")."""
+    features = ["bias"]
+    if following is not None:
+        features.extend(f"n={t.lemma_.lower()}" for t in following if t.is_alpha and not t.is_stop)
+    lemmas = []
+    for token in span:
+        if token.is_punct or token.is_space:
+            continue
+        lemma = "#" if token.like_num else token.lemma_.lower()
+        lemmas.append(lemma)
+        if token.is_alpha and not token.is_stop:
+            features.append(f"w={lemma}")
+    features.extend(f"b={a}_{b}" for a, b in zip(lemmas, lemmas[1:], strict=False))
+    found = False
+    for event in events:
+        found = True
+        mode = _means(event)
+        features += [
+            f"t={event.type}",
+            f"tm={event.type}/{mode}",
+            f"tr={event.trigger.text.lower()}",
+            f"f={event.factuality}",
+            f"src={_side(event.source)}",
+            f"tgt={_side(event.target)}",
+            *(f"ss={a.sector}" for a in event.source if a.sector),
+            *(f"ts={a.sector}" for a in event.target if a.sector),
+            f"rule={rule_label(event) or 'none'}",
+        ]
+    if not found:
+        features.append("t=none")
+    return sorted(set(features))
+
+
+def sentence_dense(span: SpacySpan) -> np.ndarray:
+    """The mean of spaCy's contextual token vectors over the sentence (zeros without them):
+    what the words mean in context, beyond the exact words the training snippets used."""
+    tensor = getattr(span.doc, "tensor", None)
+    if tensor is None or not len(tensor) or tensor.shape[0] != len(span.doc):
+        return np.zeros(DENSE_SIZE, dtype=np.float32)
+    rows = np.asarray(tensor[span.start : span.end], dtype=np.float32)
+    if rows.shape[1] != DENSE_SIZE:
+        return np.zeros(DENSE_SIZE, dtype=np.float32)
+    mean = rows.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm else mean
+
+
+def classify_sentences(
+    model: AcledModel,
+    items: Sequence[tuple[SpacySpan, Sequence[Event], SpacySpan | None]],
+) -> list[tuple[str, float]]:
+    """The most probable class of each sentence (with its events and the sentence after it),
+    with its probability."""
+    if not items:
+        return []
+    dense = None
+    if model.model.dense_size:
+        dense = np.vstack([sentence_dense(item[0]) for item in items])
+    probs = model.model.probabilities([sentence_features(*item) for item in items], dense)
+    best = probs.argmax(axis=1)
+    return [(model.model.classes[int(k)], float(probs[n, k])) for n, k in enumerate(best)]
+
+
+def can_carry(event: Event, code: str) -> bool:
+    """Whether an event of this PLOVER type, so coded, can be an incident of ACLED ``code``."""
+    if event.factuality not in LABELLED_FACTUALITY:
+        return False
+    return event.type in CARRIERS[ACLED_TYPES[code][0]]
+
+
+def inter_code(actors: Sequence[Actor], code: str) -> int | None:
+    """ACLED's inter code for one side of an event labelled ``code``, where the actors allow:
+    state forces 1, rebels 2, militias 3, rioters 5 and protesters 6 (the unarmed side of a
+    riot or protest), civilians 7."""
+    if not actors:
+        return None
+    actor = actors[0]
+    sector = actor.sector or ""
+    if sector == "REB" or actor.country in ARMED_COUNTRIES:
+        return 2
+    if sector in {"PRM", "UAF"}:
+        return 3
+    if sector in _STATE_SECTORS:
+        return 1
+    if sector in _CIVILIAN_SECTORS:
+        event_type = ACLED_TYPES[code][0]
+        if event_type == "Protests":
+            return 6
+        if event_type == "Riots":
+            return 5
+        return 7
     return None
 
 
+def _with_label(event: Event, code: str, fatalities: int | None) -> Event:
+    violent = ACLED_TYPES[code][0] != "Strategic developments" or code in (
+        "LOOTING_PROPERTY_DESTRUCTION",
+    )
+    return dataclasses.replace(
+        event,
+        acled=code,
+        fatalities=fatalities if violent else None,
+        inter1=inter_code(event.source, code),
+        inter2=inter_code(event.target, code),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AcledReading:
+    """An article's events with their ACLED labels, and the document's label: the main
+    incident's most specific sub-event type (``labels.main_incident_acled``) or, where no event
+    carries one, the lead sentence's class when the classifier is sure of it (a terse report
+    whose act the event coder did not code: "Sappers defused an IED on the highway")."""
+
+    events: tuple[Event, ...]
+    document: str | None
+    document_rule: str  # "events", "lead sentence", or "" when there is no label
+
+
+def label_article(
+    doc: Doc,
+    sentences: Sequence[Sentence],
+    events: Sequence[Event],
+    model: AcledModel | None = None,
+) -> AcledReading:
+    """The events, each with its ACLED label, fatalities and inter codes where it has them,
+    and the document's ACLED label.
+
+    ``model`` None: the hand rules. Sentences are read only where an event of a candidate type
+    was coded, and the lead sentence, so an article costs one or a few sentences.
+    """
+    by_sentence: dict[int, list[Event]] = {}
+    for event in events:
+        by_sentence.setdefault(event.sentence, []).append(event)
+    content = [s for s in sentences if s.is_content]
+    spans = {s.index: doc.char_span(s.start, s.end, alignment_mode="expand") for s in content}
+    after = {a.index: spans.get(b.index) for a, b in zip(content, content[1:], strict=False)}
+    lead = next((s.index for s in content if spans.get(s.index) is not None), None)
+    read = [
+        n for n in sorted({*by_sentence, *([lead] if lead is not None else [])})
+        if spans.get(n) is not None
+        and (n == lead or any(e.type in CANDIDATE_TYPES for e in by_sentence.get(n, ())))
+    ]  # fmt: skip
+    if model is not None:
+        items = [(spans[n], by_sentence.get(n, []), after.get(n)) for n in read]
+        decided = dict(zip(read, classify_sentences(model, items), strict=True))  # type: ignore[arg-type]
+    else:
+        decided = {}
+    tolls: dict[int, int | None] = {}
+    following = {a.index: b.index for a, b in zip(content, content[1:], strict=False)}
+
+    def stated(n: int) -> int | None:
+        if n not in tolls:
+            span = spans.get(n)
+            tolls[n] = sentence_fatalities(span) if span is not None else None
+        return tolls[n]
+
+    def toll(n: int, code: str) -> int | None:
+        """The sentence's toll, or the next one's where that goes on about the same incident
+        ("... stormed a village. Six people were killed.")."""
+        own = stated(n)
+        nxt = following.get(n)
+        if own is not None or nxt is None:
+            return own
+        found, p = decided.get(nxt, ("OTHER", 0.0)) if model is not None else ("", 0.0)
+        if found in ACLED_TYPES and found != code and not same_incident(code, found):
+            return None
+        return stated(nxt)
+
+    out: list[Event] = []
+    for event in events:
+        code: str | None
+        if model is None:
+            code = acled_label(event)
+        else:
+            found, p = decided.get(event.sentence, ("OTHER", 0.0))
+            code = found if found in ACLED_TYPES and p >= model.threshold else None
+            if code is not None and not can_carry(event, code):
+                code = None
+        if code is None:
+            out.append(dataclasses.replace(event, acled=None))
+            continue
+        out.append(_with_label(event, code, toll(event.sentence, code)))
+    document = main_incident_acled(out)
+    rule = "events" if document else ""
+    if document is None and model is not None and lead is not None:
+        found, p = decided.get(lead, ("OTHER", 0.0))
+        if found in ACLED_TYPES and p >= model.lead_threshold:
+            document, rule = found, "lead sentence"
+    return AcledReading(tuple(out), document, rule)
+
+
 def with_acled(events: Sequence[Event]) -> tuple[Event, ...]:
-    """The events, each with its ACLED label set."""
+    """The events, each with the hand rules' ACLED label set (no parse needed)."""
     return tuple(dataclasses.replace(e, acled=acled_label(e)) for e in events)

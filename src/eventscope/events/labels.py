@@ -8,8 +8,11 @@ code of the document's main event, the first one reported (a sentence that conde
 is a condemnation). Each event's own ``quad`` stays PLOVER's (SANCTION is material conflict
 there, CONCEDE verbal cooperation). A document with no event is NEUTRAL.
 
-A document's ACLED label is the most frequent among its events' labels, ties going to the
-graver category; a document with none has no ACLED label.
+A document's ACLED label is the most specific sub-event type of its main incident: the first
+event with an ACLED label, and the labelled events of the next two sentences that say more about
+such an incident (an attack whose next sentence says a grenade was thrown is a GRENADE attack; a
+protest that police then shot at is EXCESSIVE_FORCE_AGAINST_PROTESTERS). A document with no
+labelled event has no ACLED label.
 """
 
 from __future__ import annotations
@@ -37,6 +40,44 @@ ACLED_PRECEDENCE = (
 )  # fmt: skip
 
 
+_EXPLOSIONS = frozenset(
+    {"AIR_STRIKE", "SHELLING_ARTILLERY_MISSILE_ATTACK", "SUICIDE_BOMB",
+     "REMOTE_EXPLOSIVE_LANDMINE_IED", "GRENADE", "CHEMICAL_WEAPON"}
+)  # fmt: skip
+# The more specific labels a general one gives way to within one incident.
+MORE_SPECIFIC: dict[str, frozenset[str]] = {
+    "ARMED_CLASH": _EXPLOSIONS
+    | {"GOVERNMENT_REGAINS_TERRITORY", "NON_STATE_ACTOR_OVERTAKES_TERRITORY"},
+    "ATTACK": _EXPLOSIONS | {"SEXUAL_VIOLENCE", "ABDUCTION_FORCED_DISAPPEARANCE"},
+    "PEACEFUL_PROTEST": frozenset(
+        {"PROTEST_WITH_INTERVENTION", "EXCESSIVE_FORCE_AGAINST_PROTESTERS",
+         "VIOLENT_DEMONSTRATION"}
+    ),
+    "PROTEST_WITH_INTERVENTION": frozenset({"EXCESSIVE_FORCE_AGAINST_PROTESTERS"}),
+    "LOOTING_PROPERTY_DESTRUCTION": frozenset({"VIOLENT_DEMONSTRATION", "MOB_VIOLENCE"}),
+}  # fmt: skip
+# A protest whose incident goes on with people attacked ("Police broke up the march. Two
+# protesters were shot dead.") is force against the protesters.
+_PROTESTS = ("PEACEFUL_PROTEST", "PROTEST_WITH_INTERVENTION")
+_FORCE = "EXCESSIVE_FORCE_AGAINST_PROTESTERS"
+
+
+def _more_specific(label: str, other: str) -> str | None:
+    if other in MORE_SPECIFIC.get(label, ()):
+        return other
+    if label in _PROTESTS and other == "ATTACK":
+        return _FORCE
+    return None
+
+
+def same_incident(label: str, other: str) -> bool:
+    """Whether a sentence labelled ``other`` can go on about an incident labelled ``label``."""
+    return _more_specific(label, other) is not None or _more_specific(other, label) is not None
+
+
+INCIDENT_SENTENCES = 3  # the main incident's sentence and the next two
+
+
 def cameo_quad(cameo: str | None) -> str | None:
     """The Phoenix quad class of a CAMEO code ("1832" -> MATERIAL_CONFLICT)."""
     if not cameo or len(cameo) < 2 or not cameo[:2].isdigit():
@@ -61,8 +102,27 @@ def most_frequent_acled(labels: Sequence[str | None]) -> str | None:
     return min(found, key=rank)
 
 
+def main_incident_acled(events: Sequence[Event]) -> str | None:
+    """The most specific ACLED label of the document's main incident (module docstring)."""
+    labelled = sorted((e for e in events if e.acled), key=lambda e: (e.sentence, e.trigger.start))
+    if not labelled:
+        return None
+    first = labelled[0]
+    label: str = first.acled  # type: ignore[assignment]
+    window = [e.acled for e in labelled if e.sentence < first.sentence + INCIDENT_SENTENCES]
+    changed = True
+    while changed:
+        changed = False
+        for other in window:
+            better = _more_specific(label, other)  # type: ignore[arg-type]
+            if better is not None:
+                label, changed = better, True
+                break
+    return label
+
+
 def document_labels(events: Sequence[Event]) -> dict[str, str | None]:
     """``{"quad": ..., "acled": ...}`` for a document with these events."""
     main = main_event(events)
     quad = (cameo_quad(main.cameo) if main else None) or (main.quad if main else None)
-    return {"quad": quad or NEUTRAL, "acled": most_frequent_acled([e.acled for e in events])}
+    return {"quad": quad or NEUTRAL, "acled": main_incident_acled(events)}

@@ -200,6 +200,16 @@ def create_app(
             str | None,
             Query(description="An actor's canonical key, as /api/network names it (source_id)"),
         ] = None,
+        acled: Annotated[
+            list[str] | None,
+            Query(
+                description="ACLED sub-event code(s) (AIR_STRIKE ...) or event type(s) "
+                "(Battles, Riots ...)"
+            ),
+        ] = None,
+        min_fatalities: Annotated[
+            int | None, Query(description="Events whose text states at least this death toll")
+        ] = None,
     ) -> EventFilter:
         return params.event_filter(
             since=since,
@@ -212,6 +222,8 @@ def create_app(
             q=q,
             bbox_raw=bbox,
             actor_id=actor_id,
+            acled=acled,
+            min_fatalities=min_fatalities,
         )
 
     default_page = min(100, server.max_page_size)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, get_args
 
+from eventscope.events.acled import ACLED_TYPES
 from eventscope.events.codes import PLOVER_TYPES, QUADS
 from eventscope.records import Factuality
 from eventscope.serve.queries import EventFilter, Page
@@ -92,6 +93,32 @@ def factualities(raw: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(found)
 
 
+def acled_codes(raw: Sequence[str] | None) -> tuple[str, ...]:
+    """ACLED sub-event codes; an ACLED event type ("Battles") stands for all of its codes."""
+    by_type: dict[str, list[str]] = {}
+    for code, (event_type, _) in ACLED_TYPES.items():
+        by_type.setdefault(event_type.lower(), []).append(code)
+    out: list[str] = []
+    for value in _values("acled", raw):
+        if value.upper() in ACLED_TYPES:
+            out.append(value.upper())
+        elif value.lower() in by_type:
+            out.extend(by_type[value.lower()])
+        else:
+            raise ParamError(
+                "acled",
+                f"{value!r} is not an ACLED sub-event code ({', '.join(ACLED_TYPES)}) or "
+                f"event type ({', '.join(sorted({t for t, _ in ACLED_TYPES.values()}))})",
+            )
+    return tuple(out)
+
+
+def fatalities_floor(raw: int | None) -> int | None:
+    if raw is not None and raw < 0:
+        raise ParamError("min_fatalities", "must be 0 or more")
+    return raw
+
+
 def bbox(raw: str | None) -> tuple[float, float, float, float] | None:
     """``west,south,east,north`` in degrees."""
     if raw is None or not raw.strip():
@@ -137,6 +164,8 @@ def event_filter(
     q: str | None,
     bbox_raw: str | None,
     actor_id: str | None = None,
+    acled: Sequence[str] | None = None,
+    min_fatalities: int | None = None,
 ) -> EventFilter:
     date_range(since, until)
     return EventFilter(
@@ -150,6 +179,8 @@ def event_filter(
         text=text("q", q),
         bbox=bbox(bbox_raw),
         actor_id=text("actor_id", actor_id),
+        acled=acled_codes(acled),
+        min_fatalities=fatalities_floor(min_fatalities),
     )
 
 

@@ -42,6 +42,8 @@ class EventFilter:
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
     article_id: str | None = None
     actor_id: str | None = None  # an actor's canonical key (``actor_key``): source or target
+    acled: tuple[str, ...] = ()  # ACLED sub-event codes
+    min_fatalities: int | None = None  # the event's stated death toll at least this
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +77,14 @@ def actor_key(alias: str) -> str:
 
 
 def generic_actor(alias: str) -> str:
-    """SQL: the actor is generic or unresolved: no entity id and no country, and its name is
-    lower-case, a bare role ("Companies", "All workers") or starts with a quantifier."""
+    """SQL: the actor is generic or unresolved: a bare pronoun ("They", "I") whatever it
+    resolved to; or no entity id and no country, and its name is lower-case, a bare role
+    ("Companies", "All workers") or starts with a quantifier."""
     name = f"coalesce({alias}.name, {alias}.text, '')"
     return (
-        f"({alias}.entity_id IS NULL AND {alias}.country IS NULL AND ({alias}.kind = 'role' "
+        f"(regexp_matches(lower(trim({name})), "
+        r"'^(i|we|you|he|she|it|they|them|us|him|her|me|one|someone|somebody)$') OR "
+        f"{alias}.entity_id IS NULL AND {alias}.country IS NULL AND ({alias}.kind = 'role' "
         f"OR {name} = lower({name}) OR regexp_matches(lower({name}), "
         r"'^(all|any|some|many|most|several|other|others|both|each|the|these|those|a|an|"
         r"[0-9]+|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|thousands)\b')))"
@@ -112,6 +117,8 @@ _CLAUSES: tuple[tuple[str, str], ...] = (
     ("types", "list_contains($types, e.type)"),
     ("quads", "list_contains($quads, e.quad)"),
     ("factualities", "list_contains($factualities, e.factuality)"),
+    ("acled", "list_contains($acled, e.acled)"),
+    ("min_fatalities", "e.fatalities >= $min_fatalities"),
     (
         "text",
         "(contains(lower(coalesce(e.evidence, '')), $text) "
@@ -138,6 +145,8 @@ def _where(where: EventFilter) -> tuple[str, dict[str, Any]]:
         "types": list(where.types) or None,
         "quads": list(where.quads) or None,
         "factualities": list(where.factualities) or None,
+        "acled": list(where.acled) or None,
+        "min_fatalities": where.min_fatalities,
         "text": where.text.lower() if where.text else None,
         "article_id": where.article_id,
         "actor_id": where.actor_id,
@@ -183,7 +192,8 @@ def _with_actors(cursor: Cursor, events: list[dict[str, Any]]) -> list[dict[str,
 
 _EVENT_COLUMNS = f"""
 e.id, e.article_id, e.sentence, e.evidence, e.type, e.mode, e.context, e.cameo, e.quad,
-e.score, e.factuality, e.acled, e.trigger_start, e.trigger_end, e.trigger_text,
+e.score, e.factuality, e.acled, e.acled_event_type, e.acled_sub_event_type, e.fatalities,
+e.inter1, e.inter2, e.trigger_start, e.trigger_end, e.trigger_text,
 e.date, e.date_precision, {_DAY} AS day, e.place_name, e.place_country, e.lat, e.lon,
 e.geonameid, e.confidence, a.title, a.published, a.outlet, a.url
 """
@@ -338,6 +348,7 @@ def facets(cursor: Cursor, *, limit: int) -> dict[str, Any]:
         ("types", "e.type"),
         ("quads", "e.quad"),
         ("factualities", "e.factuality"),
+        ("acled", "e.acled"),
         ("countries", "e.place_country"),
     ):
         # Column names come from this fixed list, never from the request.

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
+from eventscope.events.acled import acled_names
 from eventscope.records import (
     Actor,
     Article,
@@ -119,6 +120,10 @@ def event_row(event: Event) -> Row:
         event.confidence,
         _map(event.versions),
         event.acled,
+        *((acled_names(event.acled) if event.acled else None) or (None, None)),
+        event.fatalities,
+        event.inter1,
+        event.inter2,
     )
 
 
@@ -261,4 +266,7 @@ def event_from_row(row: Mapping[str, Any], actors: Sequence[Mapping[str, Any]] =
         confidence=row["confidence"] or 0.0,
         versions=cast(dict[str, str], dict(row["versions"] or {})),
         acled=row.get("acled"),
+        fatalities=row.get("fatalities"),
+        inter1=row.get("inter1"),
+        inter2=row.get("inter2"),
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Bump when a table changes shape; the store refuses files written by a newer schema.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # What changed since version 1, by the version that changed it: opening an older file for
 # writing runs these statements in one transaction, so stored work is kept (new columns hold
 # NULL in old rows). ``{ddl:NAME}`` stands for the CREATE statement of table NAME below.
@@ -22,6 +22,8 @@ SCHEMA_VERSION = 3
 # fixes at creation, so that table is rebuilt; the corpus tables (stories, aggregated
 # events), which the next refresh fills from the stored articles.
 # Version 3: articles.published_text, the publication date as the input wrote it.
+# Version 4: events.acled_event_type, acled_sub_event_type (ACLED's names for the code),
+# fatalities, inter1, inter2.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: (
         "ALTER TABLE events ADD COLUMN acled VARCHAR",
@@ -36,6 +38,13 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "{ddl:aggregated_event_links}",
     ),
     3: ("ALTER TABLE articles ADD COLUMN published_text VARCHAR",),
+    4: (
+        "ALTER TABLE events ADD COLUMN acled_event_type VARCHAR",
+        "ALTER TABLE events ADD COLUMN acled_sub_event_type VARCHAR",
+        "ALTER TABLE events ADD COLUMN fatalities INTEGER",
+        "ALTER TABLE events ADD COLUMN inter1 INTEGER",
+        "ALTER TABLE events ADD COLUMN inter2 INTEGER",
+    ),
 }
 
 
@@ -168,6 +177,12 @@ EVENTS = Table(
         ("versions", "MAP(VARCHAR, VARCHAR)"),
         # Added in schema 2, so last: the ACLED sub-event code derived from the coding.
         ("acled", "VARCHAR"),
+        # Added in schema 4: ACLED's names for the code, the death toll, the inter codes.
+        ("acled_event_type", "VARCHAR"),
+        ("acled_sub_event_type", "VARCHAR"),
+        ("fatalities", "INTEGER"),
+        ("inter1", "INTEGER"),
+        ("inter2", "INTEGER"),
     ),
 )
 

@@ -56,6 +56,7 @@ async function loadFacets() {
   fillSelect("f-type", facets.types);
   fillSelect("f-quad", facets.quads, (q) => QUAD_LABELS[q] || q);
   fillSelect("f-factuality", facets.factualities);
+  fillSelect("f-acled", facets.acled || []);
   const health = await api("health");
   state.pageSize = health.page_size || state.pageSize;
   byId("summary").textContent =
@@ -99,6 +100,14 @@ function setDates(range) {
 
 let listed = 0; // the latest list asked for: an older answer arriving later is dropped
 
+// ACLED's sub-event type and the stated death toll, where the event has them.
+function acledLabel(event) {
+  if (!event.acled_sub_event_type) return [];
+  const dead = event.fatalities != null ? ` · ${event.fatalities} killed` : "";
+  return [el("br"), el("span", { class: "acled", title: `ACLED: ${event.acled_event_type}` },
+    `${event.acled_sub_event_type}${dead}`)];
+}
+
 async function loadEvents(append) {
   if (!append) state.offset = 0;
   const id = ++listed;
@@ -112,7 +121,8 @@ async function loadEvents(append) {
       "tr",
       { "data-event": event.id, "data-day": event.day || "", onclick: () => showEvent(event.id, row) },
       el("td", {}, event.day || event.date || "?"),
-      el("td", {}, badge(event.type, event.quad), " ", el("span", { class: "fact" }, event.factuality)),
+      el("td", {}, badge(event.type, event.quad), " ", el("span", { class: "fact" }, event.factuality),
+        ...acledLabel(event)),
       el("td", {}, `${actorLabel(event.source)} → ${actorLabel(event.target)}`),
       el("td", {}, event.place_name ? `${event.place_name} [${event.place_country || "?"}]` : ""),
       el("td", {}, event.evidence || ""),
@@ -217,6 +227,10 @@ async function showEvent(id, row) {
   const facts = el("dl", { class: "facts" },
     el("dt", {}, "event"), el("dd", {}, badge(event.type, event.quad), ` ${event.factuality}`,
       event.cameo ? ` · CAMEO ${event.cameo}` : "", event.mode ? ` · ${event.mode}` : ""),
+    ...(event.acled_sub_event_type ? [el("dt", {}, "ACLED"), el("dd", { class: "acled" },
+      `${event.acled_event_type} / ${event.acled_sub_event_type}`,
+      event.fatalities != null ? ` · fatalities ${event.fatalities}` : "",
+      event.inter1 != null || event.inter2 != null ? ` · inter ${event.inter1 ?? "-"}${event.inter2 ?? ""}` : "")] : []),
     el("dt", {}, "who → whom"), el("dd", {}, `${actorLabel(event.source)} → ${actorLabel(event.target)}`),
     el("dt", {}, "when, where"), el("dd", {}, `${event.day || event.date || "?"} · ${place}`),
     el("dt", {}, "trigger"), el("dd", { id: "detail-trigger" }, event.trigger_text || ""));
@@ -323,7 +337,7 @@ async function start() {
     e.preventDefault();
     applyFilters();
   });
-  for (const id of ["f-country", "f-type", "f-quad", "f-factuality", "f-since", "f-until"]) {
+  for (const id of ["f-country", "f-type", "f-quad", "f-factuality", "f-acled", "f-since", "f-until"]) {
     byId(id).addEventListener("change", applyFilters);
   }
   byId("f-reset").addEventListener("click", () => {
