@@ -174,6 +174,35 @@ def test_evidence_is_scrolled_into_view_after_every_click(
     assert not elsewhere, f"the page asked for other hosts: {elsewhere}"
 
 
+def test_the_event_list_shows_acled_types_and_filters_by_them(
+    base_url: str, browser_page: tuple[Page, list[str]]
+) -> None:
+    page, _ = browser_page
+    page.goto(base_url + "/")
+    _ready(page)
+    labelled = page.locator("#events tbody .acled")
+    assert labelled.count() >= 1
+    first = labelled.first.inner_text()
+    codes = page.locator("#f-acled option").all_inner_texts()
+    assert len(codes) >= 2  # "any" and at least one ACLED code
+    code = page.locator("#f-acled option").nth(1).get_attribute("value") or ""
+    sub_event = _get(page, f"/api/events?acled={code}&limit=1")["items"][0]["acled_sub_event_type"]
+    page.select_option("#f-acled", code)
+    # Every row listed now carries that ACLED type.
+    page.wait_for_function(
+        """(name) => {
+          const rows = [...document.querySelectorAll('#events tbody tr')];
+          return rows.length > 0 && rows.every((r) => {
+            const label = r.querySelector('.acled');
+            return label && label.textContent.startsWith(name);
+          });
+        }""",
+        arg=sub_event,
+    )
+    assert first
+    page.select_option("#f-acled", "")
+
+
 def test_the_automatic_timeline_leaves_out_far_outlying_years_and_says_so(
     base_url: str, browser_page: tuple[Page, list[str]]
 ) -> None:
