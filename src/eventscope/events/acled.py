@@ -399,27 +399,31 @@ def label_article(
     for event in events:
         by_sentence.setdefault(event.sentence, []).append(event)
     content = [s for s in sentences if s.is_content]
-    spans = {s.index: doc.char_span(s.start, s.end, alignment_mode="expand") for s in content}
-    after = {a.index: spans.get(b.index) for a, b in zip(content, content[1:], strict=False)}
-    lead = next((s.index for s in content if spans.get(s.index) is not None), None)
-    read = [
-        n for n in sorted({*by_sentence, *([lead] if lead is not None else [])})
-        if spans.get(n) is not None
-        and (n == lead or any(e.type in CANDIDATE_TYPES for e in by_sentence.get(n, ())))
-    ]  # fmt: skip
-    if model is not None:
-        items = [(spans[n], by_sentence.get(n, []), after.get(n)) for n in read]
-        decided = dict(zip(read, classify_sentences(model, items), strict=True))  # type: ignore[arg-type]
-    else:
-        decided = {}
-    tolls: dict[int, int | None] = {}
+    by_index = {s.index: s for s in content}
     following = {a.index: b.index for a, b in zip(content, content[1:], strict=False)}
 
+    @functools.cache
+    def span_of(n: int | None) -> SpacySpan | None:
+        sentence = by_index.get(n) if n is not None else None
+        if sentence is None:
+            return None
+        return doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+
+    lead = next((s.index for s in content if span_of(s.index) is not None), None)
+    read = [
+        n for n in sorted({*by_sentence, *([lead] if lead is not None else [])})
+        if span_of(n) is not None
+        and (n == lead or any(e.type in CANDIDATE_TYPES for e in by_sentence.get(n, ())))
+    ]  # fmt: skip
+    decided: dict[int, tuple[str, float]] = {}
+    if model is not None:
+        items = [(span_of(n), by_sentence.get(n, []), span_of(following.get(n))) for n in read]
+        decided = dict(zip(read, classify_sentences(model, items), strict=True))  # type: ignore[arg-type]
+
+    @functools.cache
     def stated(n: int) -> int | None:
-        if n not in tolls:
-            span = spans.get(n)
-            tolls[n] = sentence_fatalities(span) if span is not None else None
-        return tolls[n]
+        span = span_of(n)
+        return sentence_fatalities(span) if span is not None else None
 
     def toll(n: int, code: str) -> int | None:
         """The sentence's toll, or the next one's where that goes on about the same incident
@@ -428,7 +432,7 @@ def label_article(
         nxt = following.get(n)
         if own is not None or nxt is None:
             return own
-        found, p = decided.get(nxt, ("OTHER", 0.0)) if model is not None else ("", 0.0)
+        found, _ = decided.get(nxt, ("OTHER", 0.0))
         if found in ACLED_TYPES and found != code and not same_incident(code, found):
             return None
         return stated(nxt)
