@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from eventscope.events.acled import ACLED_TYPES
+
 # Bump when a table changes shape; the store refuses files written by a newer schema.
 SCHEMA_VERSION = 4
 # What changed since version 1, by the version that changed it: opening an older file for
@@ -44,6 +46,12 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE events ADD COLUMN fatalities INTEGER",
         "ALTER TABLE events ADD COLUMN inter1 INTEGER",
         "ALTER TABLE events ADD COLUMN inter2 INTEGER",
+        # Stored codes get ACLED's names; fatalities and inter codes stay NULL until re-coded.
+        *(
+            f"UPDATE events SET acled_event_type = '{event_type}', "
+            f"acled_sub_event_type = '{sub_event_type}' WHERE acled = '{code}'"
+            for code, (event_type, sub_event_type) in ACLED_TYPES.items()
+        ),
     ),
 }
 
