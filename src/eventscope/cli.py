@@ -356,6 +356,8 @@ def evaluate(
         coder = pipeline.event_model
         if coder is not None and not as_json:
             out.print(coder.training_note(), highlight=False, markup=False)
+        if pipeline.acled_model is not None and not as_json:
+            out.print(pipeline.acled_model.training_note(), highlight=False, markup=False)
         for path in gold:
             if not path.is_file():
                 raise EventscopeError(f"{path}: no such gold file")

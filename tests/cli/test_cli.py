@@ -220,6 +220,7 @@ def test_eval_scores_a_team_written_gold_file(runner: CliRunner, tmp_path: Path)
     assert payload[str(path)]["events"]["typed"]["f1"] == pytest.approx(1.0)
     # Which sets the learned coder saw, in the table and in the JSON.
     assert "event coder eventscope-news-events" in table.stdout
+    assert "ACLED classifier acled-" in table.stdout and "snippets.jsonl" in table.stdout
     assert "news-train.jsonl" in payload["event_coder"]["trained_on"]["per_file"]
     assert "news-dev.jsonl" in payload["event_coder"]["not_trained_on"]
     assert "in-sample" not in table.stdout

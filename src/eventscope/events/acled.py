@@ -164,10 +164,16 @@ class AcledModel:
     version: str
     threshold: float
     lead_threshold: float  # for the document label from the lead sentence alone
+    trained_on: dict[str, int] = dataclasses.field(default_factory=dict)
 
     @property
     def label(self) -> str:
         return f"acled-{self.version}"
+
+    def training_note(self) -> str:
+        """What the classifier learned from, in one line (for reports): no evaluation set."""
+        parts = [f"{name} ({n})" for name, n in self.trained_on.items()]
+        return f"ACLED classifier {self.label}: trained on {' + '.join(parts) or '?'}"
 
 
 def _is_armed(actor: Actor) -> bool:
@@ -214,6 +220,7 @@ def load_acled_model(path: str | None = None) -> AcledModel | None:
         version=f"{meta['version']}+{digest}",
         threshold=float(meta["threshold"]),
         lead_threshold=float(meta.get("lead_threshold", 1.0)),
+        trained_on=dict(meta.get("trained_on", {})),
     )
 
 
