@@ -286,7 +286,10 @@ class Store:
         try:
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS.get(step, ()):
-                    con.execute(statement.format(ddl=DDL()))
+                    if isinstance(statement, tuple):
+                        con.execute(statement[0], list(statement[1]))
+                    else:
+                        con.execute(statement.format(ddl=DDL()))
             con.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
             )

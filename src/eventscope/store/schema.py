@@ -26,7 +26,9 @@ SCHEMA_VERSION = 4
 # Version 3: articles.published_text, the publication date as the input wrote it.
 # Version 4: events.acled_event_type, acled_sub_event_type (ACLED's names for the code),
 # fatalities, inter1, inter2.
-MIGRATIONS: dict[int, tuple[str, ...]] = {
+# A statement is SQL text, or SQL text with its parameters (values never go into the text).
+Statement = str | tuple[str, tuple[str, ...]]
+MIGRATIONS: dict[int, tuple[Statement, ...]] = {
     2: (
         "ALTER TABLE events ADD COLUMN acled VARCHAR",
         "ALTER TABLE event_actors RENAME TO event_actors_v1",
@@ -48,8 +50,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE events ADD COLUMN inter2 INTEGER",
         # Stored codes get ACLED's names; fatalities and inter codes stay NULL until re-coded.
         *(
-            f"UPDATE events SET acled_event_type = '{event_type}', "
-            f"acled_sub_event_type = '{sub_event_type}' WHERE acled = '{code}'"
+            (
+                "UPDATE events SET acled_event_type = ?, acled_sub_event_type = ? "
+                "WHERE acled = ?",
+                (event_type, sub_event_type, code),
+            )
             for code, (event_type, sub_event_type) in ACLED_TYPES.items()
         ),
     ),
