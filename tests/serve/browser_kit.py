@@ -86,3 +86,33 @@ def local_page(browser: Browser, base_url: str) -> tuple[Page, list[str], list[s
 def ready(page: Page, timeout: float = 15_000) -> None:
     """Wait until every view of the page is drawn for the current filters."""
     page.wait_for_selector("body[data-ready=true]", timeout=timeout)
+
+
+_LABEL_BOXES = """() => {
+  const frame = document.querySelector("#network svg").getBoundingClientRect();
+  const boxes = [...document.querySelectorAll("#network svg text.label")].map((t) => {
+    const r = t.getBoundingClientRect();
+    return { text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+  });
+  return { frame: { left: frame.left, right: frame.right, top: frame.top, bottom: frame.bottom },
+    boxes };
+}"""
+
+
+def check_network_labels(page: Page) -> list[str]:
+    """The network's labels; fails when one leaves the drawing or two overlap."""
+    found = page.evaluate(_LABEL_BOXES)
+    frame, boxes = found["frame"], found["boxes"]
+    for box in boxes:
+        assert frame["left"] <= box["left"] and box["right"] <= frame["right"], box
+        assert frame["top"] <= box["top"] and box["bottom"] <= frame["bottom"], box
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = (
+                a["right"] <= b["left"] + 0.5
+                or b["right"] <= a["left"] + 0.5
+                or a["bottom"] <= b["top"] + 0.5
+                or b["bottom"] <= a["top"] + 0.5
+            )
+            assert apart, (a, b)
+    return [box["text"] for box in boxes]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_kit import CHROMIUM, launch, local_page, ready, serving
+from browser_kit import CHROMIUM, check_network_labels, launch, local_page, ready, serving
 from playwright.sync_api import Page, expect, sync_playwright
 from serve_sample import LONG_ARTICLE, NEW_TEXT, PAGE_ARTICLES, build_database
 
@@ -349,33 +349,6 @@ def test_map_zooms_pans_and_clusters_places(
     assert not elsewhere, f"the page asked for other hosts: {elsewhere}"
 
 
-_LABEL_BOXES = """() => {
-  const frame = document.querySelector("#network svg").getBoundingClientRect();
-  const boxes = [...document.querySelectorAll("#network svg text.label")].map((t) => {
-    const r = t.getBoundingClientRect();
-    return { text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
-  });
-  return { frame: { left: frame.left, right: frame.right, top: frame.top, bottom: frame.bottom },
-    boxes };
-}"""
-
-
-def _check_labels(page: Page) -> list[str]:
-    found = page.evaluate(_LABEL_BOXES)
-    frame, boxes = found["frame"], found["boxes"]
-    for box in boxes:
-        assert frame["left"] <= box["left"] and box["right"] <= frame["right"], box
-        assert frame["top"] <= box["top"] and box["bottom"] <= frame["bottom"], box
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            apart = (
-                a["right"] <= b["left"] + 0.5
-                or b["right"] <= a["left"] + 0.5
-                or a["bottom"] <= b["top"] + 0.5
-                or b["bottom"] <= a["top"] + 0.5
-            )
-            assert apart, (a, b)
-    return [box["text"] for box in boxes]
 
 
 def test_network_labels_are_readable_and_an_actor_filters_every_view(
@@ -384,7 +357,7 @@ def test_network_labels_are_readable_and_an_actor_filters_every_view(
     page, elsewhere = browser_page
     page.goto(base_url + "/")
     _ready(page)
-    labels = _check_labels(page)
+    labels = check_network_labels(page)
     assert len(labels) >= 20
     # One actor per canonical identity: "United States" and "Washington" are one node.
     assert page.locator('#network circle.node[data-actor="country:USA"]').count() == 1
@@ -393,7 +366,7 @@ def test_network_labels_are_readable_and_an_actor_filters_every_view(
     assert not {"Companies", "Workers", "unions", "company"} & set(labels)
     page.check("#n-generic")
     expect(page.locator("#network text.label", has_text="Companies")).to_have_count(1)
-    _check_labels(page)
+    check_network_labels(page)
     page.locator("#network-panel").screenshot(path=str(ARTIFACTS / "browser-network.png"))
     page.uncheck("#n-generic")
     expect(page.locator("#network text.label", has_text="Companies")).to_have_count(0)
