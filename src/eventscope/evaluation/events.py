@@ -458,10 +458,7 @@ def _score_doc_label(
         if not isinstance(labels, Mapping) or not isinstance(labels.get(key), str):
             continue
         guess = guess_of(pred)
-        options = label_options(labels[key].upper())
-        if key == "acled" and not options & set(ACLED_TYPES):
-            options |= {NO_ACLED}  # a class ACLED does not record: right when none is given
-        ok = guess in options
+        ok = guess in label_options(labels[key].upper())
         accuracy += Accuracy(int(ok), 1)
         if not ok:
             confusions[(labels[key], guess)] += 1
@@ -482,10 +479,8 @@ def score_doc_acled(pairs: Sequence[Pair]) -> LabelScores | None:
     is right when the prediction gives no ACLED label. ``subset`` is the accuracy on the items
     whose gold is an ACLED type, ``per_label`` the table by gold label.
     """
-    whole = _score_doc_label(pairs, "acled", document_acled)
-    if whole is None:
-        return None
-    subset = Accuracy()
+    accuracy, subset = Accuracy(), Accuracy()
+    confusions: Counter[tuple[str, str]] = Counter()
     right: Counter[str] = Counter()
     gold_n: Counter[str] = Counter()
     predicted_n: Counter[str] = Counter()
@@ -494,19 +489,24 @@ def score_doc_acled(pairs: Sequence[Pair]) -> LabelScores | None:
         if not isinstance(labels, Mapping) or not isinstance(labels.get("acled"), str):
             continue
         options = label_options(labels["acled"].upper())
-        guess = document_acled(pred)
         key = "|".join(sorted(options))
-        if not options & set(ACLED_TYPES):
-            options |= {NO_ACLED}
+        acled = bool(options & set(ACLED_TYPES))
+        if not acled:
+            options |= {NO_ACLED}  # a class ACLED does not record: right when none is given
+        guess = document_acled(pred)
+        ok = guess in options
+        accuracy += Accuracy(int(ok), 1)
+        if acled:
+            subset += Accuracy(int(ok), 1)
+        if not ok:
+            confusions[(labels["acled"], guess)] += 1
         gold_n[key] += 1
         predicted_n[guess] += 1
-        ok = guess in options
         right[key] += ok
-        if options & set(ACLED_TYPES):
-            subset += Accuracy(int(ok), 1)
+    if not accuracy.total:
+        return None
     table = tuple(
         (label, right[label], gold_n[label], predicted_n[label])
         for label in sorted(gold_n, key=lambda k: (-gold_n[k], k))
     )
-    return LabelScores(whole.accuracy, whole.confusions, subset=subset, per_label=table)
-
+    return LabelScores(accuracy, top_confusions(confusions), subset=subset, per_label=table)

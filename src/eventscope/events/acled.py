@@ -38,6 +38,7 @@ from eventscope.events.fatalities import sentence_fatalities
 from eventscope.events.labels import main_incident_acled, same_incident
 from eventscope.events.model.linear import LinearModel
 from eventscope.records import Actor, Event, Sentence
+from eventscope.text.sentences import content_spans
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -120,17 +121,6 @@ MEANS_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
 VAGUE_MODES = frozenset({"", "explosives", "destroy", "firearms"})
 NO_LABEL = "-"
 DENSE_SIZE = 96  # spaCy's small English model's token vectors
-# ACLED's inter codes: the kind of actor on each side of an event.
-INTER_CODES = {
-    1: "State forces",
-    2: "Rebel groups",
-    3: "Political militias",
-    4: "Identity militias",
-    5: "Rioters",
-    6: "Protesters",
-    7: "Civilians",
-    8: "External/other forces",
-}
 _STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "JUD", "LEG", "EXE"})
 _CIVILIAN_SECTORS = frozenset(
     {"CVL", "EDU", "MED", "BUS", "LAB", "AGR", "REL", "JRN", "NGO", "REF", "HRI", "ELI", "OPP"}
@@ -405,31 +395,23 @@ def label_article(
     by_sentence: dict[int, list[Event]] = {}
     for event in events:
         by_sentence.setdefault(event.sentence, []).append(event)
-    content = [s for s in sentences if s.is_content]
-    by_index = {s.index: s for s in content}
-    following = {a.index: b.index for a, b in zip(content, content[1:], strict=False)}
-
-    @functools.cache
-    def span_of(n: int | None) -> SpacySpan | None:
-        sentence = by_index.get(n) if n is not None else None
-        if sentence is None:
-            return None
-        return doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-
-    lead = next((s.index for s in content if span_of(s.index) is not None), None)
+    content = list(content_spans(doc, sentences))
+    spans = {sentence.index: span for sentence, span in content}
+    following = {a.index: b.index for (a, _), (b, _) in zip(content, content[1:], strict=False)}
+    lead = content[0][0].index if content else None
     read = [
         n for n in sorted({*by_sentence, *([lead] if lead is not None else [])})
-        if span_of(n) is not None
+        if n in spans
         and (n == lead or any(e.type in CANDIDATE_TYPES for e in by_sentence.get(n, ())))
     ]  # fmt: skip
     decided: dict[int, tuple[str, float]] = {}
     if model is not None:
-        items = [(span_of(n), by_sentence.get(n, []), span_of(following.get(n))) for n in read]
-        decided = dict(zip(read, classify_sentences(model, items), strict=True))  # type: ignore[arg-type]
+        items = [(spans[n], by_sentence.get(n, []), spans.get(following.get(n, -1))) for n in read]
+        decided = dict(zip(read, classify_sentences(model, items), strict=True))
 
     @functools.cache
     def stated(n: int) -> int | None:
-        span = span_of(n)
+        span = spans.get(n)
         return sentence_fatalities(span) if span is not None else None
 
     def toll(n: int, code: str) -> int | None:
