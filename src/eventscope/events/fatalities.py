@@ -271,17 +271,22 @@ def _may_count(token: Token) -> bool:
     )  # fmt: skip
 
 
+def _of_counts(token: Token) -> Iterable[int]:
+    """The counts of the people an "of" phrase names: "the bodies of six men"."""
+    for prep in (c for c in token.children if c.lower_ == "of"):
+        for noun in (g for g in prep.children if g.dep_ == "pobj"):
+            value = _phrase_count(noun)
+            if value is not None:
+                yield value
+
+
 def _kill_counts(sentence: Span) -> Iterable[int]:
     for token in sentence:
         lemma = token.lemma_.lower()
         if _may_count(token) and _is_background(token):
             continue
         if _is_killing_noun(token):  # "the killing of four soldiers"
-            for prep in (c for c in token.children if c.lower_ == "of"):
-                for noun in (g for g in prep.children if g.dep_ == "pobj"):
-                    value = _phrase_count(noun)
-                    if value is not None:
-                        yield value
+            yield from _of_counts(token)
             continue
         if lemma in DIE_LEMMAS or _kills(token):
             for noun in _victims(token):
@@ -296,22 +301,14 @@ def _kill_counts(sentence: Span) -> Iterable[int]:
         elif lemma == "claim" and any(c.lower_ == "lives" for c in token.children):
             for lives in (c for c in token.children if c.lower_ == "lives"):
                 value = _count(lives)
-                if value is None:  # "claimed the lives of 10 people"
-                    value = next(
-                        (_phrase_count(g) for p in lives.children if p.lower_ == "of"
-                         for g in p.children if g.dep_ == "pobj"),
-                        None,
-                    )  # fmt: skip
                 if value is not None:
                     yield value
+                else:  # "claimed the lives of 10 people"
+                    yield from _of_counts(lives)
         elif token.lower_ in ("bodies", "corpses") and any(
             c.lower_ == "of" for c in token.children
         ):  # "the bodies of six men"
-            for prep in (c for c in token.children if c.lower_ == "of"):
-                for noun in (g for g in prep.children if g.dep_ == "pobj"):
-                    value = _phrase_count(noun)
-                    if value is not None:
-                        yield value
+            yield from _of_counts(token)
         elif token.lower_ in DEAD_WORDS:
             value = _count(token)
             if value is None and token.lower_ == "dead" and token.i > sentence.start:
@@ -325,11 +322,7 @@ def _kill_counts(sentence: Span) -> Iterable[int]:
                          and c.i < token.i and _count(c) is not None),
                         None,
                     )  # fmt: skip
-            if (
-                value is not None
-                and token.lower_ != "deaths"
-                or (value is not None and token.i > sentence.start)
-            ):
+            if value is not None and (token.lower_ != "deaths" or token.i > sentence.start):
                 yield value
 
 
