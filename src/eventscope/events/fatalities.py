@@ -86,8 +86,10 @@ def _is_year(token: Token) -> bool:
     text = token.text
     if len(text) == 4 and text.isdigit() and 1800 <= int(text) <= 2100:
         return True
-    return token.i > 0 and token.doc[token.i - 1].lower_ in ("in", "since", "of") and (
-        text.isdigit() and len(text) == 4
+    return (
+        token.i > 0
+        and token.doc[token.i - 1].lower_ in ("in", "since", "of")
+        and (text.isdigit() and len(text) == 4)
     )
 
 
