@@ -30,9 +30,10 @@ carry their own year resolve, and nothing is ever anchored on today's date):
 - "two days ago": a day; "two months ago": a month; "three years ago": a year.
 - "last month", "this month", "earlier this year", "next year": month or year precision.
 - Weeks ("last week", "this week", "two weeks ago", "over the weekend"): ``DatePrecision`` has
-  no "week", and calling a week a day would be false precision, so a week is stored as its
-  month when all its days fall in one month, else as its year when they fall in one year, and
-  is dropped otherwise.
+  no "week", and calling a week a day would be false precision, so a week is stored as a
+  month: that of its days up to publication when they lie in one month ("this week"
+  written on Thursday 29 August is August), else that of its Thursday (ISO 8601's rule: the
+  month that holds four of its seven days).
 
 Not dates, and skipped: durations ("for three years", "48 hours", "the past week"), ages
 ("45-year-old"), times of day alone ("10 a.m."), decades ("the 1990s"), counts and amounts.
@@ -154,9 +155,17 @@ def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _week_value(monday: dt.date) -> Resolved | None:
-    """A Monday-to-Sunday week: as its month if it lies in one month, else its year."""
-    return _span_value(monday, monday + dt.timedelta(days=6))
+def _week_value(monday: dt.date, published: dt.date | None = None) -> Resolved | None:
+    """A Monday-to-Sunday week as a month: the month of its days up to publication when
+    those lie in one month ("this week" on a Thursday, 29 August, is August), else the
+    month of its Thursday, the day ISO 8601 files a week under (so a week split 3-4 between
+    months goes to the month that holds four of its days)."""
+    if published is not None and monday <= published < monday + dt.timedelta(days=7):
+        gone = _span_value(monday, published)
+        if gone is not None and gone[1] == "month":
+            return gone
+    thursday = monday + dt.timedelta(days=3)
+    return _month_value(thursday.year, thursday.month)
 
 
 def _span_value(first: dt.date, last: dt.date) -> Resolved | None:
@@ -288,7 +297,7 @@ def _relative_period(match: re.Match[str], ctx: _Context) -> Resolved | None:
     unit = match.group("unit").lower()
     if unit == "week":
         monday = pub - dt.timedelta(days=pub.weekday()) + dt.timedelta(weeks=step)
-        return _week_value(monday)
+        return _week_value(monday, pub)
     if unit == "weekend":
         return _weekend(pub, step)
     if unit == "month":
@@ -658,6 +667,10 @@ def _verb_is_future(verb: Token) -> bool:
     return verb.dep_ == "xcomp" and verb.head.lemma_ == "go" and verb.head.tag_ == "VBG"
 
 
+# Verbs whose past tense backshifts what they report: "said 43 had been killed".
+_REPORTING_LEMMAS = frozenset(
+    "say tell report announce confirm add state write note claim explain".split()
+)
 STORY_SENTENCES = 8  # the story's day is named in the article's first sentences ...
 STORY_DAYS = 7  # ... and lies at most a week before publication
 _UNDATED_FACTUALITY = frozenset({"planned", "hypothetical"})
@@ -665,8 +678,9 @@ _UNDATED_FACTUALITY = frozenset({"planned", "hypothetical"})
 
 def story_date(dates: Sequence[DateMention], published: dt.date | None) -> DateMention | None:
     """The day the article's news happened: of the day-precision dates its first
-    ``STORY_SENTENCES`` sentences name, within ``STORY_DAYS`` before publication, the one
-    named most often (ties: the first named)."""
+    ``STORY_SENTENCES`` sentences name, within ``STORY_DAYS`` before publication, the first
+    named: a news story leads with its news ("security forces stormed the camps Wednesday"),
+    and a later, more often named day is usually the reactions' or the aftermath's."""
     if published is None:
         return None
     earliest = published - dt.timedelta(days=STORY_DAYS)
@@ -681,9 +695,7 @@ def story_date(dates: Sequence[DateMention], published: dt.date | None) -> DateM
     ]
     if not candidates:
         return None
-    counts = Counter(d.value for d in candidates)
-    best = max(candidates, key=lambda d: (counts[d.value], -candidates.index(d)))
-    return dataclasses.replace(best, source="story")
+    return dataclasses.replace(candidates[0], source="story")
 
 
 def date_events(
@@ -735,8 +747,20 @@ def _background(event: Event, doc: Doc) -> bool:
     verb = span.root
     if verb.pos_ == "NOUN" and verb.dep_ in ("dobj", "nsubjpass", "attr"):
         verb = verb.head
-    return verb.tag_ == "VBN" and any(
+    perfect = verb.tag_ == "VBN" and any(
         c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "'d") for c in verb.children
+    )
+    return perfect and not _backshifted(verb)
+
+
+def _backshifted(verb: Token) -> bool:
+    """A past perfect that is reported speech in the past ("the ministry said 43 policemen
+    had been killed"): the tense follows the reporting verb's, and the act is the story's."""
+    head = verb.head
+    return (
+        verb.dep_ in ("ccomp", "parataxis")
+        and head.tag_ in ("VBD", "VBN")
+        and head.lemma_ in _REPORTING_LEMMAS
     )
 
 

@@ -132,3 +132,26 @@ def test_a_re_mention_takes_the_place_of_its_incident(nlp, gazetteer: Gazetteer)
     assert first is not None and second is not None
     assert first.name == second.name == "Bamako"
     assert "another mention of the incident" in second.rule
+
+
+def test_a_country_that_is_a_party_is_not_the_place(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    # The other side of a dispute or a talk, not where it happened.
+    text = "The minister warned of a trade war between Japan and Brazil."
+    assert locate(nlp, gazetteer, text, event_at(text, "warned")) is None
+    text = "The senator criticised his talks with Russia."
+    assert locate(nlp, gazetteer, text, event_at(text, "criticised")) is None
+    # A subject or object country is a party too; a locative one is still the place.
+    text = "Mexico and Canada signed the accord in Ottawa."
+    place = locate(nlp, gazetteer, text, event_at(text, "signed"))
+    assert place is not None and place.span.text == "Ottawa"
+
+
+def test_parties_do_not_make_the_main_place(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Officials met in Chicago on Monday. The mayor attacked Canada. "
+        "Brazil and Canada rejected his claims. He threatened Canada again. "
+        "Police arrested two men."
+    )
+    place = locate(nlp, gazetteer, text, event_at(text, "arrested", sentence=4))
+    assert place is not None and place.name == "Chicago"
+    assert "main place" in place.rule

@@ -12,6 +12,12 @@ In order of preference:
 3. the article's main place (its most-mentioned resolved place), unless that place is the
    speaker's side of this very sentence.
 
+A country that is a party to the act is never its place, in rule 2 or 3: the subject or
+object of a clause ("the United States, Mexico and Canada hammered out a deal"), or after
+"between", "with", "against", "to" and the like ("a trade war between the US and China").
+Such mentions do not count towards the article's main place either: an article that names
+China ten times as the other side of a dispute is not, for that, placed in China.
+
 ``locate_events`` locates all the events of an article: an event its own sentence does not
 place (rule 3, or nothing) takes the place that another mention of the same incident names by
 a locative ("the attack" after "gunmen attacked a hotel in Bamako").
@@ -79,6 +85,29 @@ def _clause_ancestors(head: Token) -> set[int]:
     return found
 
 
+# A country after these is a party to the act, not its place: "a trade war between the
+# United States and China", "communications with Russia", "sanctions against Iran".
+_PARTY_PREPOSITIONS = frozenset(
+    "between among with against toward towards for about by from to".split()
+)
+_PARTY_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative"})
+
+
+def is_party(token: Token) -> bool:
+    """True when a country's noun phrase is a party to a clause rather than a place in it:
+    its subject or object ("the United States, Mexico and Canada hammered out ..."), or the
+    object of a preposition that names a party."""
+    current = token
+    for _ in range(8):
+        if current.dep_ in ("conj", "appos") and current.head.i != current.i:
+            current = current.head
+            continue
+        break
+    if current.dep_ in _PARTY_DEPS:
+        return True
+    return current.dep_ == "pobj" and current.head.lower_ in _PARTY_PREPOSITIONS
+
+
 def locative_preposition(token: Token) -> Token | None:
     """The locative preposition governing a place's noun phrase, if any."""
     current = token
@@ -127,10 +156,30 @@ def _why(place: Place, reason: str) -> Place:
     return dataclasses.replace(place, rule=f"{place.rule} | location: {reason}")
 
 
+def party_places(places: Sequence[Place], doc: Doc) -> frozenset[int]:
+    """``span.start`` of the country mentions that name a party rather than a place ("Trump
+    imposed tariffs on China"): they do not make the article's main place."""
+    found = set()
+    for place in places:
+        if place.feature != "country":
+            continue
+        token = _root(doc, place.span.start, place.span.end)
+        if token is not None and is_party(token):
+            found.add(place.span.start)
+    return frozenset(found)
+
+
 def locate_event(
-    event: Event, places: Sequence[Place], sentences: Sequence[Sentence], doc: Doc
+    event: Event,
+    places: Sequence[Place],
+    sentences: Sequence[Sentence],
+    doc: Doc,
+    *,
+    parties: frozenset[int] | None = None,
 ) -> Place | None:
-    """The place ``event`` happened at (see the module docstring for the order of rules)."""
+    """The place ``event`` happened at (see the module docstring for the order of rules).
+
+    ``parties`` is ``party_places(places, doc)``, computed here when not given."""
     del sentences  # the event's sentence index and the Doc's parse say all that is needed
     trigger = _root(doc, event.trigger.start, event.trigger.end)
     # A dateline says where the story was filed, not where the event was: it can only be the
@@ -152,6 +201,8 @@ def locate_event(
             token = _root(doc, place.span.start, place.span.end)
             if token is None:
                 continue
+            if place.feature == "country" and is_party(token):
+                continue  # "a trade war between the US and China": parties, not places
             prep = locative_preposition(token)
             place_clause = clause_head(prep.head if prep is not None else token)
             if place_clause.i in above:
@@ -176,7 +227,9 @@ def locate_event(
         if tiered:
             tier, _, _, place, why = min(tiered, key=lambda t: t[:3])
             return _why(place, why)
-    fallback = main_place(places, exclude=frozenset(speaker_side))
+    if parties is None:
+        parties = party_places(places, doc)
+    fallback = main_place(places, exclude=frozenset(speaker_side) | parties)
     if fallback is None:
         return None
     if any(
@@ -192,7 +245,8 @@ def locate_events(
     """The place of each of an article's events (see the module docstring), in order."""
     from eventscope.incidents import same_incident
 
-    own = [locate_event(e, places, sentences, doc) for e in events]
+    parties = party_places(places, doc)
+    own = [locate_event(e, places, sentences, doc, parties=parties) for e in events]
     placed = [p if p is not None and _LOCATIVE in p.rule else None for p in own]
     out: list[Place | None] = []
     for event, place in zip(events, own, strict=True):
