@@ -767,7 +767,6 @@ def stories(
     err.print("1 story" if len(found) == 1 else f"{len(found)} stories")
 
 
-
 @app.command()
 def serve(
     db: Annotated[Path, typer.Option("--db", help="DuckDB file to serve (read-only reads).")],
@@ -828,6 +827,7 @@ def serve(
                 highlight=False,
             )
         run_server(db, settings=settings, ingest=ingest or ())
+
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -282,7 +282,10 @@ def test_failures_lists_document_stage_and_reason(
     assert len(lines) == 5
     empty = next(line for line in lines if "empty.txt" in line)
     assert empty.split("\t")[1] == "ingest" and "empty" in empty.split("\t")[2]
-    rows = [json.loads(x) for x in runner.invoke(app, ["failures", "--db", str(db), "--json"]).stdout.splitlines()]  # noqa: E501
+    rows = [
+        json.loads(x)
+        for x in runner.invoke(app, ["failures", "--db", str(db), "--json"]).stdout.splitlines()
+    ]  # noqa: E501
     assert {Path(r["document"].split(":")[0]).name for r in rows} >= {"binary.txt", "huge.txt"}
     assert all(r["stage"] == "ingest" and r["attempts"] == 1 for r in rows)
 

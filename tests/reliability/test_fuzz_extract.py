@@ -25,7 +25,7 @@ WORDS = (
     "the police army president minister rebels protesters government Israel Gaza Russia "
     "Ukraine Kharkiv Lagos Nigeria UN NATO said arrested killed met signed attacked "
     "threatened denied accused on Monday in yesterday 12 1,000,000 2023-07-14 % and of to "
-    '" \' ( ) [ ] - -- ... ; : ! ? , . Mr. Dr. U.S. e.g. St. (AP) — Reuters'
+    "\" ' ( ) [ ] - -- ... ; : ! ? , . Mr. Dr. U.S. e.g. St. (AP) — Reuters"
 ).split()
 ODD = [
     "\u200f", "\u202e", "\u2066", "\ufeff", "\u00a0", "\t", "\n", "\n\n", "\x0b", "\x0c",

@@ -189,9 +189,7 @@ def test_malformed_html_gives_text_or_a_reason(body: str) -> None:
 
 @FAST
 @given(items=st.lists(st.tuples(hostile_text, fragments), max_size=4), cut=st.integers(0, 400))
-def test_malformed_feeds_give_items_or_a_reason(
-    items: list[tuple[str, str]], cut: int
-) -> None:
+def test_malformed_feeds_give_items_or_a_reason(items: list[tuple[str, str]], cut: int) -> None:
     from xml.sax.saxutils import escape
 
     body = "".join(

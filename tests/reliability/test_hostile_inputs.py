@@ -200,6 +200,4 @@ def test_a_folder_of_hostile_inputs_ingested_twice_stores_nothing_twice(
         assert len(failures) == first.failed  # one row per bad document
         assert all(f.attempts == 2 and f.reason for f in failures)
         named = {re.split(r"[:@#]| <", Path(f.document).name)[0] for f in failures}
-        assert named >= {
-            name for name, (_, reason) in HOSTILE.items() if reason is not None
-        }
+        assert named >= {name for name, (_, reason) in HOSTILE.items() if reason is not None}

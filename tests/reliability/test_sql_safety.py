@@ -253,7 +253,7 @@ def violations(source: str, filename: str = "<test>") -> Iterator[str]:
     "code",
     [
         "def f(con, user):\n    con.execute(f\"SELECT * FROM t WHERE id = '{user}'\")",
-        "def f(con, user):\n    con.execute(\"SELECT * FROM t WHERE id = '\" + user + \"'\")",
+        'def f(con, user):\n    con.execute("SELECT * FROM t WHERE id = \'" + user + "\'")',
         "def f(con, user):\n    con.execute(\"SELECT * FROM t WHERE id = '%s'\" % user)",
         "def f(con, user):\n    con.execute(\"SELECT * FROM t WHERE id = '{}'\".format(user))",
         "def f(con, user):\n    sql = 'SELECT * FROM t'\n    sql += f\" WHERE id = '{user}'\"\n"

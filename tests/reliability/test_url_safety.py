@@ -148,8 +148,7 @@ def test_feed_item_links_to_internal_addresses_are_refused_per_item(tmp_path: Pa
         "http://169.254.169.254/latest/meta-data/iam/",
     ]
     items = "".join(
-        f"<item><title>Item {i}</title><link>{link}</link><description>{STORY}</description>"
-        "</item>"
+        f"<item><title>Item {i}</title><link>{link}</link><description>{STORY}</description></item>"
         for i, link in enumerate(links)
     )
     feed = tmp_path / "wire.rss"
@@ -162,6 +161,6 @@ def test_feed_item_links_to_internal_addresses_are_refused_per_item(tmp_path: Pa
     reasons = {r.document.rpartition("<")[2].rstrip(">"): r.reason for r in results}
     assert reasons["file:///etc/passwd"].startswith("file:// is not fetched")
     for link in links[1:]:
-        assert "address (settings: fetch.allow_private = true allows it)" in reasons[link], (
-            reasons[link]
-        )
+        assert "address (settings: fetch.allow_private = true allows it)" in reasons[link], reasons[
+            link
+        ]

@@ -349,8 +349,6 @@ def test_map_zooms_pans_and_clusters_places(
     assert not elsewhere, f"the page asked for other hosts: {elsewhere}"
 
 
-
-
 def test_network_labels_are_readable_and_an_actor_filters_every_view(
     base_url: str, browser_page: tuple[Page, list[str]]
 ) -> None:

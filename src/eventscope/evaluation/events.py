@@ -328,9 +328,7 @@ def score_events(pairs: Sequence[Pair]) -> EventScores | None:
         text = str(gold_record.get("text") or "")
         gold_events, pred_events = _views(gold_record, pred_record)
         matched = _match_events(gold_events, pred_events)
-        tally._dated_gold = any(
-            "location" in e.data or "date" in e.data for e in gold_events
-        )
+        tally._dated_gold = any("location" in e.data or "date" in e.data for e in gold_events)
         typed = sum(1 for gi, pi in matched if gold_events[gi].type_agrees(pred_events[pi]))
         tally.typed += PRF(typed, len(pred_events), len(gold_events))
         tally.untyped += PRF(len(matched), len(pred_events), len(gold_events))

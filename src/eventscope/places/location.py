@@ -256,7 +256,8 @@ def locate_events(
         same = [
             (abs(other.sentence - event.sentence), other.sentence > event.sentence, where)
             for other, where in zip(events, placed, strict=True)
-            if where is not None and other.sentence != event.sentence
+            if where is not None
+            and other.sentence != event.sentence
             and same_incident(event, other, doc)
         ]
         if same:

@@ -51,8 +51,7 @@ MIGRATIONS: dict[int, tuple[Statement, ...]] = {
         # Stored codes get ACLED's names; fatalities and inter codes stay NULL until re-coded.
         *(
             (
-                "UPDATE events SET acled_event_type = ?, acled_sub_event_type = ? "
-                "WHERE acled = ?",
+                "UPDATE events SET acled_event_type = ?, acled_sub_event_type = ? WHERE acled = ?",
                 (event_type, sub_event_type, code),
             )
             for code, (event_type, sub_event_type) in ACLED_TYPES.items()
