@@ -109,7 +109,7 @@ def test_nationality_words_and_organisation_names_locate_nothing(nlp, gazetteer:
 def test_a_re_mention_takes_the_place_of_its_incident(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
     text = (
         "Gunmen attacked a hotel in Bamako on Friday. The attack killed twenty guests. "
-        "Ministers met in Paris, and Paris sent troops."
+        "Ministers met in Paris, and talks went on in Paris."
     )
     doc = nlp(text)
     sentences = sentences_of(doc)
@@ -140,6 +140,15 @@ def test_a_country_that_is_a_party_is_not_the_place(nlp, gazetteer: Gazetteer) -
     assert locate(nlp, gazetteer, text, event_at(text, "warned")) is None
     text = "The senator criticised his talks with Russia."
     assert locate(nlp, gazetteer, text, event_at(text, "criticised")) is None
+    # A capital as subject stands for its government.
+    text = "Moscow warned of a crisis in Venezuela."
+    place = locate(nlp, gazetteer, text, event_at(text, "warned"))
+    assert place is not None and place.span.text == "Venezuela"
+    # The object of an attack is where it happened.
+    text = "Troops from Chad invaded Niger at dawn."
+    invaded = event_at(text, "invaded")
+    place = locate(nlp, gazetteer, text, invaded)
+    assert place is not None and place.span.text == "Niger"
     # A subject or object country is a party too; a locative one is still the place.
     text = "Mexico and Canada signed the accord in Ottawa."
     place = locate(nlp, gazetteer, text, event_at(text, "signed"))

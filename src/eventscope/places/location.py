@@ -13,10 +13,13 @@ In order of preference:
    speaker's side of this very sentence.
 
 A country that is a party to the act is never its place, in rule 2 or 3: the subject or
-object of a clause ("the United States, Mexico and Canada hammered out a deal"), or after
+object of a clause ("the United States, Mexico and Canada hammered out a deal"; but the
+object of an attack or a seizure is its place: "invaded Iraq"), or after
 "between", "with", "against", "to" and the like ("a trade war between the US and China").
 Such mentions do not count towards the article's main place either: an article that names
-China ten times as the other side of a dispute is not, for that, placed in China.
+China ten times as the other side of a dispute is not, for that, placed in China. A city
+that is a verb's subject stands for its government ("Washington kept its forces") and is
+a party too.
 
 ``locate_events`` locates all the events of an article: an event its own sentence does not
 place (rule 3, or nothing) takes the place that another mention of the same incident names by
@@ -90,13 +93,15 @@ def _clause_ancestors(head: Token) -> set[int]:
 _PARTY_PREPOSITIONS = frozenset(
     "between among with against toward towards for about by from to".split()
 )
-_PARTY_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "iobj", "dative"})
+_PARTY_DEPS = frozenset({"nsubj", "dobj", "iobj", "dative"})
+_PLACED_ON_OBJECT = frozenset({"ASSAULT", "SEIZE"})
 
 
-def is_party(token: Token) -> bool:
+def is_party(token: Token, *, objects: bool = True) -> bool:
     """True when a country's noun phrase is a party to a clause rather than a place in it:
-    its subject or object ("the United States, Mexico and Canada hammered out ..."), or the
-    object of a preposition that names a party."""
+    its subject or (with ``objects``) its object ("the United States, Mexico and Canada
+    hammered out ...", "Trump called Mexico"), or the object of a preposition that names a
+    party."""
     current = token
     for _ in range(8):
         if current.dep_ in ("conj", "appos") and current.head.i != current.i:
@@ -104,8 +109,19 @@ def is_party(token: Token) -> bool:
             continue
         break
     if current.dep_ in _PARTY_DEPS:
-        return True
+        return objects or current.dep_ != "dobj"
     return current.dep_ == "pobj" and current.head.lower_ in _PARTY_PREPOSITIONS
+
+
+def _party(place: Place, token: Token, *, objects: bool = True) -> bool:
+    """A country that is a party (``is_party``), or a capital or other city that is the
+    subject of a verb: "Washington kept its forces", "Moscow rejected the plan"."""
+    if place.feature == "country":
+        return is_party(token, objects=objects)
+    head = token
+    while head.dep_ in ("conj", "appos") and head.head.i != head.i:
+        head = head.head
+    return head.dep_ == "nsubj"
 
 
 def locative_preposition(token: Token) -> Token | None:
@@ -161,10 +177,8 @@ def party_places(places: Sequence[Place], doc: Doc) -> frozenset[int]:
     imposed tariffs on China"): they do not make the article's main place."""
     found = set()
     for place in places:
-        if place.feature != "country":
-            continue
         token = _root(doc, place.span.start, place.span.end)
-        if token is not None and is_party(token):
+        if token is not None and _party(place, token):
             found.add(place.span.start)
     return frozenset(found)
 
@@ -193,6 +207,7 @@ def locate_event(
     if trigger is not None and in_sentence:
         clause = clause_head(trigger)
         above = _clause_ancestors(clause)
+        material = event.type in _PLACED_ON_OBJECT
         source_spans = [a.span for a in event.source]
         country_targets = [a.span for a in event.target if a.kind == "country"]
         modified_targets = [a.span for a in event.target if a.kind != "country"]
@@ -201,7 +216,8 @@ def locate_event(
             token = _root(doc, place.span.start, place.span.end)
             if token is None:
                 continue
-            if place.feature == "country" and is_party(token):
+            # The object of a strike or a seizure is where it happened: "invaded Iraq".
+            if _party(place, token, objects=not material):
                 continue  # "a trade war between the US and China": parties, not places
             prep = locative_preposition(token)
             place_clause = clause_head(prep.head if prep is not None else token)
