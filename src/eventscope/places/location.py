@@ -15,7 +15,7 @@ In order of preference:
 A country that is a party to the act is never its place, in rule 2 or 3: the subject or
 object of a clause ("the United States, Mexico and Canada hammered out a deal"; but the
 object of an attack or a seizure is its place: "invaded Iraq"), or after
-"between", "with", "against", "to" and the like ("a trade war between the US and China").
+"between", "with", "against" and the like ("a trade war between the US and China").
 Such mentions do not count towards the article's main place either: an article that names
 China ten times as the other side of a dispute is not, for that, placed in China. A city
 that is a verb's subject stands for its government ("Washington kept its forces") and is
@@ -91,7 +91,7 @@ def _clause_ancestors(head: Token) -> set[int]:
 # A country after these is a party to the act, not its place: "a trade war between the
 # United States and China", "communications with Russia", "sanctions against Iran".
 _PARTY_PREPOSITIONS = frozenset(
-    "between among with against toward towards for about by from to".split()
+    "between among with against toward towards for about by from".split()
 )
 _PARTY_DEPS = frozenset({"nsubj", "dobj", "iobj", "dative"})
 _PLACED_ON_OBJECT = frozenset({"ASSAULT", "SEIZE"})
