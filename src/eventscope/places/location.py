@@ -97,20 +97,25 @@ _PARTY_DEPS = frozenset({"nsubj", "dobj", "iobj", "dative"})
 _PLACED_ON_OBJECT = frozenset({"ASSAULT", "SEIZE"})
 
 
+def _coordination_head(token: Token) -> Token:
+    """The first of a coordination or apposition: "Canada" in "Mexico and Canada" -> Mexico."""
+    current = token
+    for _ in range(8):  # a bound against odd parses
+        if current.dep_ not in ("conj", "appos") or current.head.i == current.i:
+            break
+        current = current.head
+    return current
+
+
 def is_party(token: Token, *, objects: bool = True) -> bool:
     """True when a country's noun phrase is a party to a clause rather than a place in it:
     its subject or (with ``objects``) its object ("the United States, Mexico and Canada
     hammered out ...", "Trump called Mexico"), or the object of a preposition that names a
     party."""
-    current = token
-    for _ in range(8):
-        if current.dep_ in ("conj", "appos") and current.head.i != current.i:
-            current = current.head
-            continue
-        break
-    if current.dep_ in _PARTY_DEPS:
-        return objects or current.dep_ != "dobj"
-    return current.dep_ == "pobj" and current.head.lower_ in _PARTY_PREPOSITIONS
+    head = _coordination_head(token)
+    if head.dep_ in _PARTY_DEPS:
+        return objects or head.dep_ != "dobj"
+    return head.dep_ == "pobj" and head.head.lower_ in _PARTY_PREPOSITIONS
 
 
 def _party(place: Place, token: Token, *, objects: bool = True) -> bool:
@@ -118,10 +123,7 @@ def _party(place: Place, token: Token, *, objects: bool = True) -> bool:
     subject of a verb: "Washington kept its forces", "Moscow rejected the plan"."""
     if place.feature == "country":
         return is_party(token, objects=objects)
-    head = token
-    while head.dep_ in ("conj", "appos") and head.head.i != head.i:
-        head = head.head
-    return head.dep_ == "nsubj"
+    return _coordination_head(token).dep_ == "nsubj"
 
 
 def locative_preposition(token: Token) -> Token | None:
@@ -173,8 +175,8 @@ def _why(place: Place, reason: str) -> Place:
 
 
 def party_places(places: Sequence[Place], doc: Doc) -> frozenset[int]:
-    """``span.start`` of the country mentions that name a party rather than a place ("Trump
-    imposed tariffs on China"): they do not make the article's main place."""
+    """``span.start`` of the place mentions that name a party rather than a place ("talks
+    with China", "Moscow rejected the plan"): they do not make the article's main place."""
     found = set()
     for place in places:
         token = _root(doc, place.span.start, place.span.end)
@@ -216,9 +218,10 @@ def locate_event(
             token = _root(doc, place.span.start, place.span.end)
             if token is None:
                 continue
-            # The object of a strike or a seizure is where it happened: "invaded Iraq".
+            # "a trade war between the US and China": parties, not places; but the object of
+            # a strike or a seizure is where it happened ("invaded Iraq").
             if _party(place, token, objects=not material):
-                continue  # "a trade war between the US and China": parties, not places
+                continue
             prep = locative_preposition(token)
             place_clause = clause_head(prep.head if prep is not None else token)
             if place_clause.i in above:
