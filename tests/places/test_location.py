@@ -164,3 +164,11 @@ def test_parties_do_not_make_the_main_place(nlp, gazetteer: Gazetteer) -> None: 
     place = locate(nlp, gazetteer, text, event_at(text, "arrested", sentence=4))
     assert place is not None and place.name == "Chicago"
     assert "main place" in place.rule
+
+
+def test_a_where_clause_names_the_place_of_its_act(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    # The act sits in a relative clause of the place: "Kunduz, where rebels attacked".
+    text = "Officials in Kabul said troops entered Kunduz, where rebels attacked a police post."
+    place = locate(nlp, gazetteer, text, event_at(text, "attacked"))
+    assert place is not None and place.span.text == "Kunduz"
+    assert "where" in place.rule

@@ -4,8 +4,9 @@ Consumes an ``Event`` (its trigger and sentence), the article's resolved ``Place
 sentences and the parsed Doc; produces the ``Place`` the event is located at, or ``None``.
 In order of preference:
 
-1. a place attached by a locative preposition ("in", "near", "at" ...) inside the trigger's
-   own clause: "shelled villages near Idlib";
+1. a place the trigger's clause is a relative clause of: "in Parkland, where a gunman killed
+   17"; then a place attached by a locative preposition ("in", "near", "at" ...) inside the
+   trigger's own clause: "shelled villages near Idlib";
 2. another place in the trigger's clause or elsewhere in the event's sentence, but never one
    in a clause above the trigger's (the reporting clause: "In Moscow, the ministry said ...
    forces shelled Idlib" -> not Moscow) nor one that is the event's source actor;
@@ -217,6 +218,11 @@ def locate_event(
         for place in in_sentence:
             token = _root(doc, place.span.start, place.span.end)
             if token is None:
+                continue
+            if clause.dep_ == "relcl" and _coordination_head(clause.head).i == token.i:
+                # "in Parkland, where a gunman killed 17": the clause describes the place.
+                why = f"'{place.span.text}, where ...' names the place of '{trigger.text}'"
+                tiered.append((-1, 0, 0, place, why))
                 continue
             # "a trade war between the US and China": parties, not places; but the object of
             # a strike or a seizure is where it happened ("invaded Iraq").
