@@ -108,23 +108,19 @@ def _coordination_head(token: Token) -> Token:
     return current
 
 
-def is_party(token: Token, *, objects: bool = True) -> bool:
-    """True when a country's noun phrase is a party to a clause rather than a place in it:
-    its subject or (with ``objects``) its object ("the United States, Mexico and Canada
-    hammered out ...", "Trump called Mexico"), or the object of a preposition that names a
-    party."""
+def _party(place: Place, token: Token, *, objects: bool = True) -> bool:
+    """True when a place mention names a party to a clause rather than where it happened.
+
+    A country: the clause's subject or (with ``objects``) its object ("the United States,
+    Mexico and Canada hammered out ...", "Trump called Mexico"), or the object of a
+    preposition that names a party ("talks with China"). A capital or other city: the
+    subject of a verb, standing for its government ("Washington kept its forces")."""
     head = _coordination_head(token)
+    if place.feature != "country":
+        return head.dep_ == "nsubj"
     if head.dep_ in _PARTY_DEPS:
         return objects or head.dep_ != "dobj"
     return head.dep_ == "pobj" and head.head.lower_ in _PARTY_PREPOSITIONS
-
-
-def _party(place: Place, token: Token, *, objects: bool = True) -> bool:
-    """A country that is a party (``is_party``), or a capital or other city that is the
-    subject of a verb: "Washington kept its forces", "Moscow rejected the plan"."""
-    if place.feature == "country":
-        return is_party(token, objects=objects)
-    return _coordination_head(token).dep_ == "nsubj"
 
 
 def locative_preposition(token: Token) -> Token | None:
