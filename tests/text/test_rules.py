@@ -15,7 +15,7 @@ from eventscope.text import (
     match_table,
     parse_rules,
 )
-from eventscope.text.rules import RULE_KINDS, author_outlet_verdict
+from eventscope.text.rules import RULE_KINDS, author_outlet_verdict, required_words
 
 # Ordinary story sentences, written for these tests: no rule may fire on any of them.
 STORY_SENTENCES = [
@@ -59,6 +59,35 @@ def test_table_loads_and_every_row_is_valid() -> None:
             assert compiled.fullmatch(rule.example), (rule.line, rule.example)
         else:
             assert compiled.search(rule.example), (rule.line, rule.example)
+
+
+def test_the_word_filter_keeps_every_rule_matching_its_example() -> None:
+    # Each rule is only searched when one of its required words is in the text: a filter that
+    # dropped a word would silence the rule on its own example.
+    rules = load_text_rules()
+    filtered = 0
+    for (_, rule), words in zip(rules.compiled, rules.needs, strict=True):
+        if words:
+            filtered += 1
+            assert any(word in rule.example.lower() for word in words), (rule.line, words)
+        assert match_table(rule.example, rules=rules) is not None, rule.line
+    assert filtered >= 10
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (r"\bsign up for our newsletter\b", ("sign up for our newsletter",)),
+        (r"\b(?:we|this site) uses? cookies\b", (" cookies",)),
+        (r"\b(?:contact us|write to us) at\b", ("contact us", "write to us")),
+        (r"\bvia (?:ap|afp)\b", ("via a",)),  # the parser takes out the shared "a"
+        (r"^read more\b", ()),  # anchored: searched at the start only, no filter needed
+        (r"\b(?:foo)?\d+\b", ()),  # nothing is required
+        (r"\b(?:abc|de)\b", ()),  # a branch too short to filter on
+    ],
+)
+def test_required_words(pattern: str, words: tuple[str, ...]) -> None:
+    assert required_words(pattern) == words
 
 
 def test_table_says_where_its_entries_come_from() -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 
@@ -46,7 +45,7 @@ def _mark_person(words: list[Word], head: int, tables: ActorTables) -> list[Word
     if k == head or k < 0 or not any(t.end - 1 == k for t in terms):
         return words
     return [
-        dataclasses.replace(w, ent="PERSON", ent_id=0) if k < n <= head else w
+        w._replace(ent="PERSON", ent_id=0) if k < n <= head else w
         for n, w in enumerate(words)
     ]
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from eventscope.events.lexicon import Entry, Lexicon
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
-    from spacy.tokens import Token
 
 # Dependencies along which the other words of a phrase may hang off its head word.
 PHRASE_DEPS = frozenset(
@@ -91,6 +91,7 @@ class Match:
 
 
 @functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536)
 def base_forms(word: str) -> tuple[str, ...]:
     """Candidate dictionary forms of an inflected word ("staged" -> "stage").
 
@@ -122,8 +123,26 @@ def base_forms(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
+# The keys of the document last asked about, by token index. The lexicon matcher asks for
+# every token's keys and the learned coder's features again for its candidates; one document
+# is coded at a time, and holding it keeps its id from being reused.
+_keys_of: tuple[Doc | None, dict[int, tuple[str, ...]]] = (None, {})
+
+
 def token_keys(token: Token) -> tuple[str, ...]:
     """The forms a lexicon word may match: lemma, lower-case text, hyphenated compounds."""
+    global _keys_of
+    doc, known = _keys_of
+    if doc is not token.doc:
+        known = {}
+        _keys_of = (token.doc, known)
+    keys = known.get(token.i)
+    if keys is None:
+        keys = known[token.i] = _token_keys(token)
+    return keys
+
+
+def _token_keys(token: Token) -> tuple[str, ...]:
     keys = [token.lemma_.lower(), token.lower_, *base_forms(token.lower_)]
     start = hyphen_start(token)
     if start != token.i:

@@ -273,8 +273,11 @@ def decode_triggers(
     threshold = model.thresholds["trigger"]
     min_word = model.thresholds.get("min_word", 0.1)
     picks: list[tuple[float, float, int, int]] = []
+    # All columns summed at once to skip the unlikely types; the kept ones are summed again
+    # alone, as before, so that a sum on the threshold falls the same way.
+    totals = probs.sum(axis=0)
     for column, name in enumerate(classes):
-        if name == NONE:
+        if name == NONE or totals[column] < threshold - 0.001:
             continue
         values = probs[:, column]
         expected = float(values.sum())
