@@ -44,10 +44,7 @@ def _mark_person(words: list[Word], head: int, tables: ActorTables) -> list[Word
         k -= 1
     if k == head or k < 0 or not any(t.end - 1 == k for t in terms):
         return words
-    return [
-        w._replace(ent="PERSON", ent_id=0) if k < n <= head else w
-        for n, w in enumerate(words)
-    ]
+    return [w._replace(ent="PERSON", ent_id=0) if k < n <= head else w for n, w in enumerate(words)]
 
 
 def resolve_phrase(
