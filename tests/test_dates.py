@@ -296,3 +296,29 @@ def test_a_noun_act_under_a_past_perfect_verb_is_background(nlp):  # type: ignor
     retook, release = date_events(events, dates, published=PUBLISHED, doc=doc)
     assert (retook.value, retook.source) == ("2018-05-29", "text")
     assert release is None  # "had demanded the release": background, not the story's day
+
+
+def test_an_act_in_the_present_tense_holds_on_the_day_of_publication(nlp):  # type: ignore[no-untyped-def]
+    # The lead's day is the story's; "is threatening", "are calling" hold when it is published.
+    doc = nlp(
+        "Washington raised tariffs on Chinese steel on Tuesday. "
+        "China is threatening to retaliate. "
+        "Farm groups are calling for talks. "
+        "Beijing condemned the decision. "
+        "“We demand an apology,” the ministry said."
+    )
+    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
+    events = [
+        _coded(doc, "threatening", 1, "THREATEN"),
+        _coded(doc, "calling", 2, "REQUEST"),
+        _coded(doc, "condemned", 3, "ACCUSE"),
+        _coded(doc, "demand", 4, "REQUEST"),
+    ]
+    threatening, calling, condemned, demand = date_events(
+        events, dates, published=PUBLISHED, doc=doc
+    )
+    assert (threatening.value, threatening.source) == (PUBLISHED.isoformat(), "published")
+    assert (calling.value, calling.source) == (PUBLISHED.isoformat(), "published")
+    assert (condemned.value, condemned.source) == ("2018-05-29", "story")
+    # Quoted, the present is the speaker's: the day the ministry spoke, the story's.
+    assert (demand.value, demand.source) == ("2018-05-29", "story")

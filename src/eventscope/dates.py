@@ -11,7 +11,9 @@ event its own sentence leaves undated, first looks where a reader would: the sam
 dated elsewhere in the article ("the attack" after "gunmen attacked the hotel on Friday":
 ``source="incident"``), then the story's day, the one its opening sentences name for what
 happened ("said on Friday", "late Tuesday": ``source="story"``), and only then the
-publication date. A planned or hypothetical event never takes the story's day.
+publication date. A planned or hypothetical event never takes the story's day, nor does an
+act told in the present tense ("China is threatening to retaliate"): it holds on the day of
+publication.
 
 How expressions are resolved (``published`` is the anchor; without it only expressions that
 carry their own year resolve, and nothing is ever anchored on today's date):
@@ -755,7 +757,11 @@ def date_events(
             out.append(near)
         elif _background(event, doc):
             out.append(None)  # "had stormed": before the story, on no day the text gives
-        elif story is not None and event.factuality not in _UNDATED_FACTUALITY:
+        elif (
+            story is not None
+            and event.factuality not in _UNDATED_FACTUALITY
+            and not _in_present(event, doc)
+        ):
             out.append(story)
         else:
             out.append(_published_date(published))
@@ -776,6 +782,29 @@ def _background(event: Event, doc: Doc) -> bool:
         c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "'d") for c in verb.children
     )
     return perfect and not _backshifted(verb)
+
+
+def _in_present(event: Event, doc: Doc) -> bool:
+    """An act told in the present tense ("China is threatening to retaliate", "Democrats are
+    calling for an inquiry", "she disagrees"): it holds when the article is published, not on
+    the story's day. A noun takes the tense of the verb it is the object of."""
+    span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    verb = span.root
+    if verb.pos_ == "NOUN" and verb.dep_ in ("dobj", "nsubjpass", "attr"):
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    return _verb_is_present(verb) and not _quoted(span)
+
+
+def _quoted(span: DocSpan) -> bool:
+    # Inside a quotation the present is the speaker's, on the day they spoke.
+    before = span.doc.text[span.sent.start_char : span.start_char]
+    opened = before.count("“") + before.count("«")
+    closed = before.count("”") + before.count("»")
+    return opened > closed or before.count('"') % 2 == 1
 
 
 def _backshifted(verb: Token) -> bool:
