@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from eventscope.places import Gazetteer, find_places, locate_event, locate_events, main_place
 from eventscope.records import Actor, Event, Place, Sentence, Span
 
@@ -172,3 +174,23 @@ def test_a_where_clause_names_the_place_of_its_act(nlp, gazetteer: Gazetteer) ->
     place = locate(nlp, gazetteer, text, event_at(text, "attacked"))
     assert place is not None and place.span.text == "Kunduz"
     assert "where" in place.rule
+
+
+def test_an_unplaced_decision_is_taken_in_the_sources_country(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Soldiers cleared the protest camps in Cairo on Wednesday. Clashes spread across Cairo "
+        "and Alexandria. Washington said it would suspend military aid."
+    )
+    usa = Actor(
+        span=Span(0, 0, ""), sentence=2, name="United States", kind="country", country="USA"
+    )
+    suspend = dataclasses.replace(
+        event_at(text, "suspend", sentence=2, source=(usa,)), type="SANCTION"
+    )
+    place = locate(nlp, gazetteer, text, suspend)
+    assert place is not None and place.country == "USA"
+    assert "source's own country" in place.rule
+    # An attack, a deployment or a visit happens abroad: it keeps the article's main place.
+    visit = dataclasses.replace(suspend, type="CONSULT")
+    place = locate(nlp, gazetteer, text, visit)
+    assert place is not None and place.name == "Cairo"

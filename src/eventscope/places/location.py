@@ -10,10 +10,14 @@ In order of preference:
 2. another place in the trigger's clause or elsewhere in the event's sentence, but never one
    in a clause above the trigger's (the reporting clause: "In Moscow, the ministry said ...
    forces shelled Idlib" -> not Moscow) nor one that is the event's source actor;
-3. the article's main place (its most-mentioned resolved place), unless that place is the
+3. for a statement or a decision (not an attack, an arrest, a deployment, a meeting or a
+   visit) whose source actors are of one country other than that of the article's main
+   place: the article's most-mentioned place in the source's country ("the U.S. will no
+   longer take part in the exercises", in an article about Egypt);
+4. the article's main place (its most-mentioned resolved place), unless that place is the
    speaker's side of this very sentence.
 
-A country that is a party to the act is never its place, in rule 2 or 3: the subject or
+A country that is a party to the act is never its place, in rule 2 or 4: the subject or
 object of a clause ("the United States, Mexico and Canada hammered out a deal"; but the
 object of an attack or a seizure is its place: "invaded Iraq"), or after
 "between", "with", "against" and the like ("a trade war between the US and China").
@@ -23,7 +27,7 @@ that is a verb's subject stands for its government ("Washington kept its forces"
 a party too.
 
 ``locate_events`` locates all the events of an article: an event its own sentence does not
-place (rule 3, or nothing) takes the place that another mention of the same incident names by
+place (rule 3 or 4, or nothing) takes the place that another mention of the same incident names by
 a locative ("the attack" after "gunmen attacked a hotel in Bamako").
 
 The returned Place is the article's, with the reason for the choice appended to its rule.
@@ -251,6 +255,9 @@ def locate_event(
     if parties is None:
         parties = party_places(places, doc)
     fallback = main_place(places, exclude=frozenset(speaker_side) | parties)
+    home = _source_home(event, places)
+    if home is not None and (fallback is None or fallback.country != home.country):
+        return _why(home, _SOURCE_HOME)
     if fallback is None:
         return None
     if any(
@@ -258,6 +265,25 @@ def locate_event(
     ):  # the article's main place is where the speaker of this sentence sits
         return None
     return _why(fallback, _MAIN_PLACE)
+
+
+# Acts that happen where they are done to, or where the parties meet: a statement or a
+# decision happens at home, an attack, an arrest, a deployment or a visit does not.
+_ABROAD = frozenset({"ASSAULT", "SEIZE", "COERCE", "MOBILIZE", "CONSULT", "AGREE"})
+_SOURCE_HOME = "the source's own country"
+
+
+def _source_home(event: Event, places: Sequence[Place]) -> Place | None:
+    """For an act no sentence places, of a source from one country: the article's most
+    mentioned place in that country ("the U.S. will no longer take part in the exercises" in
+    an article about Egypt is a decision taken in the United States)."""
+    if event.type in _ABROAD:
+        return None
+    countries = {a.country for a in event.source if a.country}
+    if len(countries) != 1:
+        return None
+    country = countries.pop()
+    return main_place([p for p in places if p.country == country])
 
 
 def locate_events(
@@ -271,7 +297,7 @@ def locate_events(
     placed = [p if p is not None and _LOCATIVE in p.rule else None for p in own]
     out: list[Place | None] = []
     for event, place in zip(events, own, strict=True):
-        if place is not None and not place.rule.endswith(_MAIN_PLACE):
+        if place is not None and not place.rule.endswith((_MAIN_PLACE, _SOURCE_HOME)):
             out.append(place)
             continue
         same = [
