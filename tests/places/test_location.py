@@ -194,3 +194,12 @@ def test_an_unplaced_decision_is_taken_in_the_sources_country(nlp, gazetteer: Ga
     visit = dataclasses.replace(suspend, type="CONSULT")
     place = locate(nlp, gazetteer, text, visit)
     assert place is not None and place.name == "Cairo"
+
+
+def test_a_place_above_the_act_places_it_unless_it_reports_it(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "Police blocked the streets in Hamburg and used water cannons on the crowd."
+    place = locate(nlp, gazetteer, text, event_at(text, "used"))
+    assert place is not None and place.span.text == "Hamburg"
+    # The reporting clause's place is the speaker's, not the act's (nothing else places it).
+    text = "In Moscow, the ministry said that troops used water cannons on the crowd."
+    assert locate(nlp, gazetteer, text, event_at(text, "used")) is None

@@ -8,8 +8,11 @@ In order of preference:
    17"; then a place attached by a locative preposition ("in", "near", "at" ...) inside the
    trigger's own clause: "shelled villages near Idlib";
 2. another place in the trigger's clause or elsewhere in the event's sentence, but never one
-   in a clause above the trigger's (the reporting clause: "In Moscow, the ministry said ...
-   forces shelled Idlib" -> not Moscow) nor one that is the event's source actor;
+   in a clause that reports the trigger's, or above it (a verb of speech or thought: "In
+   Moscow, the ministry said ... forces shelled Idlib" -> not Moscow), nor one that is the
+   event's source actor. A clause above that does not report it may place it: "police built
+   lines in Hamburg and used water cannons", "the death toll in Egypt climbed as the
+   government continued its attack";
 3. for a statement or a decision (not an attack, an arrest, a deployment, a meeting or a
    visit) whose source actors are of one country other than that of the article's main
    place: the article's most-mentioned place in the source's country ("the U.S. will no
@@ -39,6 +42,8 @@ import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from eventscope.events.factuality import SPEECH_VERBS as _SPEECH
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -81,16 +86,28 @@ def clause_head(token: Token) -> Token:
     return current
 
 
-def _clause_ancestors(head: Token) -> set[int]:
-    """Token indices of the clause heads strictly above ``head``."""
+def _speaker_clauses(head: Token) -> set[int]:
+    """The clause heads above ``head`` from the first that reports it on ("In Moscow, the
+    ministry said ... forces shelled Idlib": "said"); none when no verb of speech or thought
+    governs it ("police built lines in Hamburg and used water cannons")."""
     found: set[int] = set()
+    reported = False
     current = head
     for _ in range(64):
         if current.head.i == current.i:
             break
+        below = current
         current = clause_head(current.head)
-        found.add(current.i)
+        if not reported and below.dep_ in _REPORTED_DEPS and current.lemma_ in _SPEECH:
+            reported = True
+        if reported:
+            found.add(current.i)
     return found
+
+
+# How a clause hangs off the verb of speech that reports it: "said (that) forces shelled",
+# "forces shelled Idlib, the ministry said", "warned of attacks", "said it would ...".
+_REPORTED_DEPS = frozenset({"ccomp", "parataxis", "xcomp", "advcl", "conj"})
 
 
 # A country after these is a party to the act, not its place: "a trade war between the
@@ -209,7 +226,7 @@ def locate_event(
     speaker_side: set[int] = set()
     if trigger is not None and in_sentence:
         clause = clause_head(trigger)
-        above = _clause_ancestors(clause)
+        above = _speaker_clauses(clause)
         material = event.type in _PLACED_ON_OBJECT
         source_spans = [a.span for a in event.source]
         country_targets = [a.span for a in event.target if a.kind == "country"]
