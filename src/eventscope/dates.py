@@ -772,12 +772,10 @@ def _background(event: Event, doc: Doc) -> bool:
     """An act the text places before its story without dating it: a past perfect verb
     ("had stormed", "had been attacked"), or a noun that is the object of one ("had demanded
     the release of", "had ordered the withdrawal")."""
-    span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
-    if span is None or not len(span):
+    found = _tense_bearer(event, doc)
+    if found is None:
         return False
-    verb = span.root
-    if verb.pos_ == "NOUN" and verb.dep_ in ("dobj", "nsubjpass", "attr"):
-        verb = verb.head
+    verb = found[1]
     perfect = verb.tag_ == "VBN" and any(
         c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "'d") for c in verb.children
     )
@@ -788,15 +786,25 @@ def _in_present(event: Event, doc: Doc) -> bool:
     """An act told in the present tense ("China is threatening to retaliate", "Democrats are
     calling for an inquiry", "she disagrees"): it holds when the article is published, not on
     the story's day. A noun takes the tense of the verb it is the object of."""
-    span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
-    if span is None or not len(span):
+    found = _tense_bearer(event, doc)
+    if found is None:
         return False
-    verb = span.root
-    if verb.pos_ == "NOUN" and verb.dep_ in ("dobj", "nsubjpass", "attr"):
-        verb = verb.head
+    span, verb = found
     if verb.pos_ not in ("VERB", "AUX"):
         return False
     return _verb_is_present(verb) and not _quoted(span)
+
+
+def _tense_bearer(event: Event, doc: Doc) -> tuple[DocSpan, Token] | None:
+    """The trigger's span and the word that carries its tense: the trigger's head word, or
+    for a noun that is the object of a verb ("had demanded the release"), that verb."""
+    span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    verb = span.root
+    if verb.pos_ == "NOUN" and verb.dep_ in ("dobj", "nsubjpass", "attr"):
+        verb = verb.head
+    return span, verb
 
 
 def _quoted(span: DocSpan) -> bool:
