@@ -1,7 +1,7 @@
 """Corpus scale: the engines against spaCy alone on the same texts, in one run.
 
     python bench/scale.py [--corpus ../shared/corpus/abp-5k.jsonl] [-n 500]
-                          [--sizes 500,1000,5000] [--no-ray] [--no-curve]
+                          [--sizes 500,1000,5000] [--no-ray] [--no-curve] [--repeat 1]
 
 Each measurement runs in its own child process, so that peak memory is its own:
 
@@ -18,6 +18,10 @@ it), for ingest everything up to the last batch committed (reading, coding, writ
 ingest does after that, stories and aggregates, is shown as ``after_s`` in the JSON). The
 ratios compare eventscope with N workers against spaCy alone with N processes. Peak RSS is
 per process: each worker reports its own ``ru_maxrss``.
+
+One run of a mode on a shared two-core machine varies by up to a fifth, the baseline as much
+as eventscope. ``--repeat N`` runs the whole comparison N times, the modes interleaved so
+that a slow spell hits both sides, shows each round's ratios, and compares the median runs.
 """
 
 from __future__ import annotations
@@ -128,6 +132,12 @@ def _result(
     }
 
 
+def _median(found: list[dict]) -> dict:
+    """The run of median time (the lower middle one of an even number)."""
+    ordered = sorted(found, key=lambda row: row["seconds"])
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def _child(args: list[str]) -> dict:
     done = subprocess.run(
         [sys.executable, __file__, *args], capture_output=True, text=True, check=False
@@ -154,6 +164,9 @@ def main() -> int:
     parser.add_argument("--sizes", default="500,1000,5000", help="articles per curve point")
     parser.add_argument("--no-ray", action="store_true", help="leave out the Ray engine")
     parser.add_argument("--no-curve", action="store_true", help="leave out the scaling curve")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="rounds of the comparison; medians compared"
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)  # kind, workers, path
     args = parser.parse_args()
     if args.child:
@@ -177,15 +190,30 @@ def main() -> int:
                 print("Ray is not installed: the Ray engine is left out")
             else:
                 plan.append(("ray", 2))
-        rows = {f"{kind} x{w}": _child(["--child", kind, str(w), subset]) for kind, w in plan}
+        runs: dict[str, list[dict]] = {}
+        for _ in range(max(1, args.repeat)):
+            for kind, w in plan:
+                runs.setdefault(f"{kind} x{w}", []).append(
+                    _child(["--child", kind, str(w), subset])
+                )
+        rows = {mode: _median(found) for mode, found in runs.items()}
         print(f"corpus {args.corpus.name}, first {args.n} articles; batch size {BATCH}")
+        if args.repeat > 1:
+            print(f"{args.repeat} rounds; each mode's median run:")
         _show(list(rows.values()))
         ratios = {}
         pairs = [("local x1", "spacy x1"), ("local x2", "spacy x2"), ("ray x2", "spacy x2")]
         for mode, against in pairs:
             if mode in rows:
                 ratios[mode] = rows[mode]["per_s"] / rows[against]["per_s"]
-                print(f"{mode} / {against}: throughput {ratios[mode]:.0%}")
+                rounds = ""
+                if args.repeat > 1:
+                    each = [
+                        a["per_s"] / b["per_s"]
+                        for a, b in zip(runs[mode], runs[against], strict=True)
+                    ]
+                    rounds = " (rounds: " + ", ".join(f"{r:.0%}" for r in each) + ")"
+                print(f"{mode} / {against}: throughput {ratios[mode]:.0%}{rounds}")
         if "ray x2" in rows:
             overhead = rows["local x2"]["per_s"] / rows["ray x2"]["per_s"] - 1
             print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from eventscope.places import Gazetteer, find_places, locate_event, locate_events, main_place
+from eventscope.places.gazetteer import compass_part
 from eventscope.records import Actor, Event, Place, Sentence, Span
 
 
@@ -203,3 +204,35 @@ def test_a_place_above_the_act_places_it_unless_it_reports_it(nlp, gazetteer: Ga
     # The reporting clause's place is the speaker's, not the act's (nothing else places it).
     text = "In Moscow, the ministry said that troops used water cannons on the crowd."
     assert locate(nlp, gazetteer, text, event_at(text, "used")) is None
+
+
+def test_compass_words_name_a_part_of_the_country() -> None:
+    assert compass_part("fighting in eastern ") == "east"
+    assert compass_part("the North-Western ") == "north west"
+    assert compass_part("across northeastern ") == "north east"
+    assert compass_part("in central ") == "central"
+    # A bare compass word is too often part of a name ("North Korea", "East Timor").
+    assert compass_part("talks with North ") is None
+    assert compass_part("the pattern ") is None and compass_part("in ") is None
+
+
+def test_a_country_named_with_a_compass_word_is_placed_in_that_part(
+    nlp, gazetteer: Gazetteer
+) -> None:  # type: ignore[no-untyped-def]
+    text = "Separatists shelled towns in eastern Ukraine on Tuesday."
+    doc = nlp(text)
+    sentences = sentences_of(doc)
+    places = find_places(doc, sentences, gazetteer=gazetteer)
+    [place] = locate_events(
+        [event_at(text, "shelled")], places, sentences, doc, gazetteer=gazetteer
+    )
+    assert place is not None and place.name == "eastern Ukraine" and place.country == "UKR"
+    assert place.lon is not None and place.lon > 36  # Donbas, not the country's centre (32)
+    assert "the east of the country" in place.rule
+    text = "Separatists shelled towns in Ukraine on Tuesday."
+    doc = nlp(text)
+    places = find_places(doc, sentences_of(doc), gazetteer=gazetteer)
+    [place] = locate_events(
+        [event_at(text, "shelled")], places, sentences_of(doc), doc, gazetteer=gazetteer
+    )
+    assert place is not None and place.name == "Ukraine"

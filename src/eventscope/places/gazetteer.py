@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sqlite3
 import threading
 import unicodedata
@@ -166,9 +167,89 @@ class Gazetteer:
             )
         return Entry(*row) if row else None
 
+    def part_of_country(self, country3: str, part: str) -> tuple[float, float] | None:
+        """The centre of one part of a country ("eastern Ukraine"): the population-weighted
+        mean position of its cities in that outer quarter of the country (the middle half
+        each way for "central"), read from where its cities lie (the 2nd to 98th percentile
+        of their latitudes and longitudes, so that a far-off island does not stretch it).
+        News means the edge by "eastern Ukraine" (Donbas, not Dnipro), hence a quarter.
+        ``part`` is a compass word as ``compass_part`` returns it: "north", "south", "east",
+        "west", two of them ("north east") or "central".
+        The cities of a country are read once per process.
+        None when the country has too few cities to tell."""
+        cities = self._cities(country3)
+        if len(cities) < _MIN_CITIES:
+            return None
+        lats = sorted(c[0] for c in cities)
+        lons = sorted(c[1] for c in cities)
+
+        def quarters(values: list[float]) -> tuple[float, float]:
+            low = values[len(values) * 2 // 100]
+            high = values[len(values) * 98 // 100]
+            return low + (high - low) / 4, high - (high - low) / 4
+
+        lat1, lat2 = quarters(lats)
+        lon1, lon2 = quarters(lons)
+        tests = {
+            "north": lambda lat, lon: lat >= lat2,
+            "south": lambda lat, lon: lat <= lat1,
+            "east": lambda lat, lon: lon >= lon2,
+            "west": lambda lat, lon: lon <= lon1,
+            "central": lambda lat, lon: lat1 < lat < lat2 and lon1 < lon < lon2,
+        }
+        words = part.split()
+        if not words or any(w not in tests for w in words):
+            return None
+        chosen = [c for c in cities if all(tests[w](c[0], c[1]) for w in words)]
+        weight = sum(c[2] for c in chosen)
+        if not chosen or weight <= 0:
+            return None
+        lat = sum(c[0] * c[2] for c in chosen) / weight
+        lon = sum(c[1] * c[2] for c in chosen) / weight
+        return round(lat, 4), round(lon, 4)
+
+    def _cities(self, country3: str) -> list[tuple[float, float, int]]:
+        key = (str(self.path), country3)
+        found = _CITIES.get(key)
+        if found is None:
+            with self._lock:
+                rows = (
+                    self._connection()
+                    .execute(
+                        "SELECT c.lat, c.lon, c.population FROM places k JOIN places c "
+                        "ON c.feature = 'city' AND c.country = k.country "
+                        "WHERE k.feature = 'country' AND k.country3 = ? "
+                        "AND c.lat IS NOT NULL AND c.population > 0",
+                        (country3,),
+                    )
+                    .fetchall()
+                )
+            found = _CITIES[key] = [(float(a), float(b), int(n)) for a, b, n in rows]
+        return found
+
     def size(self) -> int:
         with self._lock:
             return int(self._connection().execute("SELECT COUNT(*) FROM places").fetchone()[0])
+
+
+# A country's cities (lat, lon, population) by index file and country, read once per process:
+# a Gazetteer is cheap to make and made often, so this outlives its instances.
+_CITIES: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+_MIN_CITIES = 20  # fewer known cities than this: the country's parts cannot be told apart
+_COMPASS = re.compile(r"(?i)(?:^|[^\w-])(north|south)?-?(east|west)?ern\s+$|(?:^|\W)(central)\s+$")
+
+
+def compass_part(before: str) -> str | None:
+    """The part of a country the words just before its name point to: "eastern " ->
+    "east", "north-western " -> "north west", "central " -> "central"; None otherwise (a
+    bare "North" or "East" is too often part of a name: "North Korea", "East Timor")."""
+    match = _COMPASS.search(before[-24:])
+    if match is None:
+        return None
+    if match.group(3):
+        return "central"
+    words = [w.lower() for w in match.group(1, 2) if w]
+    return " ".join(words) or None
 
 
 def cache_dir() -> Path:

@@ -44,6 +44,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from eventscope.events.factuality import SPEECH_VERBS as _SPEECH
+from eventscope.places.gazetteer import Gazetteer, compass_part, load_gazetteer
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -303,14 +304,44 @@ def _source_home(event: Event, places: Sequence[Place]) -> Place | None:
     return main_place([p for p in places if p.country == country])
 
 
+def _compass_part(place: Place, doc: Doc, gazetteer: Gazetteer | None) -> Place:
+    """ "eastern Ukraine": the centre of that part of the country, not of the whole."""
+    if place.feature != "country" or not place.country:
+        return place
+    part = compass_part(doc.text[max(0, place.span.start - 24) : place.span.start])
+    if part is None:
+        return place
+    centre = (gazetteer or load_gazetteer()).part_of_country(place.country, part)
+    if centre is None:
+        return place
+    words = doc.text[: place.span.start].split()
+    return dataclasses.replace(
+        place,
+        name=f"{words[-1]} {place.name}",
+        lat=centre[0],
+        lon=centre[1],
+        feature="region",
+        geonameid=None,
+        rule=f"{place.rule} | the {part} of the country",
+    )
+
+
 def locate_events(
-    events: Sequence[Event], places: Sequence[Place], sentences: Sequence[Sentence], doc: Doc
+    events: Sequence[Event],
+    places: Sequence[Place],
+    sentences: Sequence[Sentence],
+    doc: Doc,
+    *,
+    gazetteer: Gazetteer | None = None,
 ) -> list[Place | None]:
-    """The place of each of an article's events (see the module docstring), in order."""
+    """The place of each of an article's events (see the module docstring), in order. A
+    country named with a compass word ("in eastern Ukraine") is placed at the centre of that
+    part of it (``gazetteer``, by default the full one, knows where its cities lie)."""
     from eventscope.incidents import same_incident
 
     parties = party_places(places, doc)
     own = [locate_event(e, places, sentences, doc, parties=parties) for e in events]
+    own = [_compass_part(p, doc, gazetteer) if p is not None else None for p in own]
     placed = [p if p is not None and _LOCATIVE in p.rule else None for p in own]
     out: list[Place | None] = []
     for event, place in zip(events, own, strict=True):
