@@ -103,6 +103,11 @@ def test_weeks_are_stored_as_a_month(nlp):  # type: ignore[no-untyped-def]
     assert _values(nlp, "Rebels attacked the base over the weekend.") == [
         ("the weekend", "2018-05", "month")
     ]
+    # Written on a Sunday, 7 October, "last week" is the week ending that day (1-7 October),
+    # not 24-30 September.
+    assert _values(nlp, "The army shelled the town last week.", dt.date(2018, 10, 7)) == [
+        ("last week", "2018-10", "month")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -305,6 +305,8 @@ def _relative_period(match: re.Match[str], ctx: _Context) -> Resolved | None:
     step = {"last": -1, "this": 0, "next": 1}[match.group("rel").lower()]
     unit = match.group("unit").lower()
     if unit == "week":
+        if step == -1 and pub.weekday() == 6:
+            step = 0  # on a Sunday, "last week" is the week that ends that day
         monday = pub - dt.timedelta(days=pub.weekday()) + dt.timedelta(weeks=step)
         return _week_value(monday, pub)
     if unit == "weekend":
