@@ -44,6 +44,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from eventscope.events.factuality import SPEECH_VERBS as _SPEECH
+from eventscope.nlp import doc_text
 from eventscope.places.gazetteer import Gazetteer, compass_part, load_gazetteer
 
 if TYPE_CHECKING:
@@ -308,16 +309,16 @@ def _compass_part(place: Place, doc: Doc, gazetteer: Gazetteer | None) -> Place:
     """ "eastern Ukraine": the centre of that part of the country, not of the whole."""
     if place.feature != "country" or not place.country:
         return place
-    part = compass_part(doc.text[max(0, place.span.start - 24) : place.span.start])
+    before = doc_text(doc)[max(0, place.span.start - 24) : place.span.start]
+    part = compass_part(before)
     if part is None:
         return place
     centre = (gazetteer or load_gazetteer()).part_of_country(place.country, part)
     if centre is None:
         return place
-    words = doc.text[: place.span.start].split()
     return dataclasses.replace(
         place,
-        name=f"{words[-1]} {place.name}",
+        name=f"{before.split()[-1]} {place.name}",
         lat=centre[0],
         lon=centre[1],
         feature="region",
