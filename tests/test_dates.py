@@ -327,3 +327,11 @@ def test_an_act_in_the_present_tense_holds_on_the_day_of_publication(nlp):  # ty
     assert (condemned.value, condemned.source) == ("2018-05-29", "story")
     # Quoted, the present is the speaker's: the day the ministry spoke, the story's.
     assert (demand.value, demand.source) == ("2018-05-29", "story")
+
+
+def test_a_headlines_present_is_the_news_past(nlp):  # type: ignore[no-untyped-def]
+    # Headlines tell past news in the present: the story's day, not the publication's.
+    doc = nlp("China vows to retaliate\n\nWashington raised tariffs on Chinese steel on Tuesday.")
+    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
+    [vows] = date_events([_coded(doc, "vows", 0, "THREATEN")], dates, published=PUBLISHED, doc=doc)
+    assert (vows.value, vows.source) == ("2018-05-29", "story")

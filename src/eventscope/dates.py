@@ -797,7 +797,17 @@ def _in_present(event: Event, doc: Doc) -> bool:
     span, verb = found
     if verb.pos_ not in ("VERB", "AUX"):
         return False
-    return _verb_is_present(verb) and not _quoted(span)
+    return _verb_is_present(verb) and not _quoted(span) and not _headline(span)
+
+
+def _headline(span: DocSpan) -> bool:
+    # A line without a sentence's final stop is a headline, whose present is the news's
+    # past: "Assad threatens US troops in eastern Syria".
+    text = doc_text(span.doc)
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    line = text[start : end if end >= 0 else len(text)].rstrip()
+    return not line.endswith((".", "!", "?", '"', "”", "'", "’", ":", ";", ")"))
 
 
 def _tense_bearer(event: Event, doc: Doc) -> tuple[DocSpan, Token] | None:

@@ -213,17 +213,16 @@ class Gazetteer:
         found = _CITIES.get(key)
         if found is None:
             with self._lock:
-                rows = (
-                    self._connection()
-                    .execute(
-                        "SELECT c.lat, c.lon, c.population FROM places k JOIN places c "
-                        "ON c.feature = 'city' AND c.country = k.country "
-                        "WHERE k.feature = 'country' AND k.country3 = ? "
-                        "AND c.lat IS NOT NULL AND c.population > 0",
-                        (country3,),
-                    )
-                    .fetchall()
-                )
+                con = self._connection()
+                iso2 = con.execute(
+                    "SELECT country FROM places WHERE feature = 'country' AND country3 = ?",
+                    (country3,),
+                ).fetchone()
+                rows = con.execute(
+                    "SELECT lat, lon, population FROM places WHERE feature = 'city' "
+                    "AND country = ? AND lat IS NOT NULL AND population > 0",
+                    (iso2[0] if iso2 else "",),
+                ).fetchall()
             found = _CITIES[key] = [(float(a), float(b), int(n)) for a, b, n in rows]
         return found
 
