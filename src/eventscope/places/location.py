@@ -342,7 +342,6 @@ def locate_events(
 
     parties = party_places(places, doc)
     own = [locate_event(e, places, sentences, doc, parties=parties) for e in events]
-    own = [_compass_part(p, doc, gazetteer) if p is not None else None for p in own]
     placed = [p if p is not None and _LOCATIVE in p.rule else None for p in own]
     out: list[Place | None] = []
     for event, place in zip(events, own, strict=True):
@@ -361,4 +360,4 @@ def locate_events(
             out.append(_why(where, "where another mention of the incident places it"))
         else:
             out.append(place)
-    return out
+    return [_compass_part(p, doc, gazetteer) if p is not None else None for p in out]
