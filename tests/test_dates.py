@@ -73,6 +73,8 @@ def _values(nlp, text, published=PUBLISHED):  # type: ignore[no-untyped-def]
         ("The parties signed a deal in March 2016.", ("March 2016", "2016-03", "month")),
         ("The accord was signed in 2017.", ("2017", "2017", "year")),
         ("The coalition has ruled since 2014.", ("2014", "2014", "year")),
+        ("The committee first looked into police abuse in 1894.", ("1894", "1894", "year")),
+        ("The border was drawn in March 1885.", ("March 1885", "1885-03", "month")),
         ("Elections are due next year.", ("next year", "2019", "year")),
         ("Turnout fell earlier this year.", ("earlier this year", "2018", "year")),
         ("The drought began last summer.", ("last summer", "2017", "year")),

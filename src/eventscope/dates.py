@@ -103,7 +103,7 @@ def _alternation(words: Sequence[str]) -> str:
 _MON = "(?P<month>" + _alternation(list(_MONTHS)) + ")"
 _MON_FULL = "(?P<month>" + _alternation(_FULL_MONTHS) + ")"
 _WD = "(?P<wd>" + _alternation(_WEEKDAYS) + ")"
-_YEAR = r"(?P<year>(?:19|20)\d\d)(?![\d%-])"
+_YEAR = r"(?P<year>(?:1[6-9]|20)\d\d)(?![\d%-])"  # 1600-2099: "in 1894" is history, not a count
 _NUM = "(?P<n>" + r"\d{1,2}|" + "|".join(_NUMBERS) + ")"
 # Words after which a bare month name or year is a date. "to" and "of" only before a year:
 # "spoke to May", "the government of May" are about Theresa May.
