@@ -91,7 +91,6 @@ class Match:
 
 
 @functools.lru_cache(maxsize=65536)
-@functools.lru_cache(maxsize=65536)
 def base_forms(word: str) -> tuple[str, ...]:
     """Candidate dictionary forms of an inflected word ("staged" -> "stage").
 
