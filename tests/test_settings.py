@@ -98,3 +98,16 @@ def test_a_missing_event_model_says_how_to_get_one(tmp_path) -> None:  # type: i
     (tmp_path / "meta.json").write_text("{}")
     with pytest.raises(ModelNotFoundError, match=r"trigger\.npz.*train_events\.py"):
         load_event_model(str(tmp_path))
+
+
+def test_a_missing_event_model_stops_a_run_with_its_own_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The models load beside spaCy, in a second thread: their error still reaches the caller.
+    from eventscope.errors import ModelNotFoundError
+    from eventscope.ingest import make_article
+    from eventscope.pipeline import Pipeline
+    from eventscope.settings import Settings
+
+    (tmp_path / "meta.json").write_text("{}")
+    pipeline = Pipeline(Settings(event_model=str(tmp_path)))
+    with pytest.raises(ModelNotFoundError, match=r"trigger\.npz"):
+        list(pipeline.extract_many([make_article("Police arrested ten men.", id="a")]))

@@ -13,6 +13,7 @@ import functools
 import itertools
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from eventscope import dates as date_stage
@@ -21,7 +22,12 @@ from eventscope.actors import ActorTables, find_actors, load_tables
 from eventscope.deadlines import time_limit
 from eventscope.errors import TimeLimitError
 from eventscope.events import find_events
-from eventscope.events.acled import AcledModel, label_article, load_acled_model
+from eventscope.events.acled import (
+    AcledModel,
+    label_article,
+    load_acled_model,
+    placed_inter_codes,
+)
 from eventscope.events.model import EventModel, code_article, load_event_model
 from eventscope.nlp import load_nlp
 from eventscope.places import find_places, locate_events
@@ -99,6 +105,19 @@ class Pipeline:
             versions["acled_model"] = self.acled_model.label
         return versions
 
+    def load(self) -> None:
+        """Load the spaCy model, the actor tables and the learned models now, not at the first
+        document. eventscope's own load in a second thread while spaCy's does: much of both
+        is decompression and array copies, which release the interpreter's lock, and a user
+        waits for start-up before every command. Errors raise as they would in this thread."""
+        if self._nlp is not None:
+            _ = self.actor_tables, self.event_model, self.acled_model
+            return
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            ours = pool.submit(lambda: (self.actor_tables, self.event_model, self.acled_model))
+            _ = self.nlp
+            ours.result()
+
     def extract(self, article: Article) -> Extraction:
         """Code one article. Errors raise (use ``extract_many`` for per-document handling)."""
         return self._extract_doc(article, self.nlp(article.text))
@@ -109,7 +128,7 @@ class Pipeline:
         batch_size = max(1, self.settings.batch_size)
         # A missing model or a bad actors file stops the run with its own message, rather
         # than failing every document.
-        _ = self.nlp, self.actor_tables, self.event_model
+        self.load()
         iterator = iter(items)
         while chunk := list(itertools.islice(iterator, batch_size)):
             articles = [item for item in chunk if isinstance(item, Article)]
@@ -190,6 +209,8 @@ class Pipeline:
         for event, date, place in zip(kept, event_dates, event_places, strict=True):
             if place is not None and place.confidence < thresholds.min_place_confidence:
                 place = None  # too unsure to put on the map; the toponym stays in `places`
+            if place is not None and event.acled:
+                event = placed_inter_codes(event, place.country)
             coded.append(
                 dataclasses.replace(event, location=place, date=date, versions=self.versions)
             )

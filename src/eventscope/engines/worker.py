@@ -60,7 +60,8 @@ def load_resources(pipeline: Pipeline) -> None:
     """Load the model, the actor tables and the gazetteer now rather than on first use."""
     from eventscope.places import load_gazetteer
 
-    _ = pipeline.nlp, pipeline.actor_tables, pipeline.versions
+    pipeline.load()
+    _ = pipeline.versions
     load_gazetteer()
 
 
