@@ -236,3 +236,47 @@ def test_a_country_named_with_a_compass_word_is_placed_in_that_part(
         [event_at(text, "shelled")], places, sentences_of(doc), doc, gazetteer=gazetteer
     )
     assert place is not None and place.name == "Ukraine"
+
+
+def test_a_governments_act_placed_at_its_country_is_in_its_capital(
+    nlp, gazetteer: Gazetteer
+) -> None:  # type: ignore[no-untyped-def]
+    text = "Kenya's foreign ministry said the government in Kenya would recall its envoy."
+    doc = nlp(text)
+    sentences = sentences_of(doc)
+    places = find_places(doc, sentences, gazetteer=gazetteer)
+    ministry = Actor(
+        span=Span(0, 24, "Kenya's foreign ministry"), sentence=0, name="Kenya's foreign ministry",
+        kind="organisation", country="KEN", sector="GOV",
+    )  # fmt: skip
+    recall = dataclasses.replace(event_at(text, "recall", source=(ministry,)), type="REDUCE")
+    [place] = locate_events([recall], places, sentences, doc, gazetteer=gazetteer)
+    assert place is not None and place.name == "Nairobi" and place.country == "KEN"
+    assert "seat of the source's government" in place.rule
+    # Rebels are not the government; an attack happens where it is done, not at home.
+    rebels = dataclasses.replace(ministry, sector="REB")
+    for event in (
+        dataclasses.replace(recall, source=(rebels,)),
+        dataclasses.replace(recall, type="ASSAULT"),
+    ):
+        [place] = locate_events([event], places, sentences, doc, gazetteer=gazetteer)
+        assert place is not None and place.name == "Kenya"
+
+
+def test_a_city_named_in_a_sites_name_places_the_act(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "The killing of a journalist in the country's Istanbul Consulate shocked diplomats."
+    place = locate(nlp, gazetteer, text, event_at(text, "killing"))
+    assert place is not None and place.name == "Istanbul"
+    # A bank is an organisation, not a site: its city does not place what it does.
+    text = "The Bank of Canada raised interest rates on Wednesday."
+    place = locate(nlp, gazetteer, text, event_at(text, "raised"))
+    assert place is None or "embedded" not in place.rule
+
+
+def test_what_a_noun_is_over_is_its_topic_not_its_place(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "The row over Taiwan escalated when ministers met in Geneva."
+    place = locate(nlp, gazetteer, text, event_at(text, "row"))
+    assert place is None or place.name != "Taiwan"
+    text = "A drone was shot down over Ukraine on Monday."
+    place = locate(nlp, gazetteer, text, event_at(text, "shot"))
+    assert place is not None and place.name == "Ukraine"

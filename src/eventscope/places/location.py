@@ -29,9 +29,15 @@ China ten times as the other side of a dispute is not, for that, placed in China
 that is a verb's subject stands for its government ("Washington kept its forces") and is
 a party too.
 
+A city named inside an organisation's name places nothing ("the Bank of Canada"), unless the
+name is a site there ("in the Istanbul Consulate", "at the Kabul airport"). What a noun is
+"over" is its topic, not its place ("tensions over Ukraine"; but "shot down over Ukraine").
+
 ``locate_events`` locates all the events of an article: an event its own sentence does not
 place (rule 3 or 4, or nothing) takes the place that another mention of the same incident names by
-a locative ("the attack" after "gunmen attacked a hotel in Bamako").
+a locative ("the attack" after "gunmen attacked a hotel in Bamako"). A statement or decision
+of a country's government that ends up placed at the country alone is placed at its capital
+("the U.S. promised": Washington, not the middle of Kansas).
 
 The returned Place is the article's, with the reason for the choice appended to its rule.
 """
@@ -69,6 +75,26 @@ def _resolved(place: Place) -> bool:
     if place.rule.startswith(("modifier:", "embedded:")):
         return False
     return place.lat is not None or place.geonameid is not None
+
+
+# Nouns after a city's name that make the name a site in that city, not an organisation's
+# name: "the country's Istanbul Consulate", "the Kabul airport", "Evin prison".
+_SITE_NOUNS = frozenset(
+    "consulate embassy airport hospital prison jail mosque church cathedral temple synagogue "
+    "stadium hotel station port harbour harbor market bazaar campus palace".split()
+)
+
+
+def _names_a_site(place: Place, doc: Doc) -> bool:
+    """A place named inside an organisation's name that is a site there ("Istanbul" in "the
+    Istanbul Consulate"): where things happen, unlike "Canada" in "the Bank of Canada"."""
+    if not place.rule.startswith("embedded:") or place.lat is None:
+        return False
+    span = doc.char_span(place.span.start, place.span.end, alignment_mode="expand")
+    if span is None:
+        return False
+    after = doc[span.end : span.end + 2]
+    return any(t.lower_ in _SITE_NOUNS for t in after)
 
 
 def _root(doc: Doc, start: int, end: int) -> Token | None:
@@ -143,7 +169,12 @@ def _party(place: Place, token: Token, *, objects: bool = True) -> bool:
         return head.dep_ == "nsubj"
     if head.dep_ in _PARTY_DEPS:
         return objects or head.dep_ != "dobj"
-    return head.dep_ == "pobj" and head.head.lower_ in _PARTY_PREPOSITIONS
+    if head.dep_ != "pobj":
+        return False
+    prep = head.head
+    if prep.lower_ == "over" and prep.head.pos_ in ("NOUN", "PROPN"):
+        return True  # what a noun is about: "tensions over Ukraine", "a row over Taiwan"
+    return prep.lower_ in _PARTY_PREPOSITIONS
 
 
 def locative_preposition(token: Token) -> Token | None:
@@ -223,7 +254,9 @@ def locate_event(
     in_sentence = [
         p
         for p in places
-        if p.sentence == event.sentence and _resolved(p) and not p.rule.startswith("dateline")
+        if p.sentence == event.sentence
+        and (_resolved(p) or _names_a_site(p, doc))
+        and not p.rule.startswith("dateline")
     ]
     speaker_side: set[int] = set()
     if trigger is not None and in_sentence:
@@ -305,6 +338,33 @@ def _source_home(event: Event, places: Sequence[Place]) -> Place | None:
     return main_place([p for p in places if p.country == country])
 
 
+# A country's government, legislature, courts and executive act in its capital.
+_NATIONAL_SECTORS = frozenset({"GOV", "LEG", "JUD", "EXE"})
+
+
+def _seat_of_government(event: Event, place: Place, gazetteer: Gazetteer | None) -> Place:
+    """A statement or decision of a country's government placed only at that country: its
+    capital ("the U.S. promised", "Russia's foreign ministry said", placed in the "U.S." or
+    "Russia", happened in Washington or Moscow). Not for acts done elsewhere (``_ABROAD``)."""
+    if place.feature != "country" or not place.country or event.type in _ABROAD:
+        return place
+    if not any(a.country == place.country and a.sector in _NATIONAL_SECTORS for a in event.source):
+        return place
+    capital = (gazetteer or load_gazetteer()).capital(place.country)
+    if capital is None or capital.lat is None:
+        return place
+    return dataclasses.replace(
+        place,
+        name=capital.name,
+        lat=capital.lat,
+        lon=capital.lon,
+        feature="city",
+        geonameid=capital.geonameid,
+        admin1=capital.admin1,
+        rule=f"{place.rule} | the seat of the source's government",
+    )
+
+
 def _compass_part(place: Place, doc: Doc, gazetteer: Gazetteer | None) -> Place:
     """ "eastern Ukraine": the centre of that part of the country, not of the whole."""
     if place.feature != "country" or not place.country:
@@ -360,4 +420,9 @@ def locate_events(
             out.append(_why(where, "where another mention of the incident places it"))
         else:
             out.append(place)
-    return [_compass_part(p, doc, gazetteer) if p is not None else None for p in out]
+    return [
+        _seat_of_government(e, _compass_part(p, doc, gazetteer), gazetteer)
+        if p is not None
+        else None
+        for e, p in zip(events, out, strict=True)
+    ]
