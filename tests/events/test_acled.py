@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 import eventscope
 from eventscope.evaluation.events import document_acled, score_doc_acled
-from eventscope.events.acled import acled_label, acled_names, inter_code, load_rules
+from eventscope.events.acled import (
+    acled_label,
+    acled_names,
+    decide_class,
+    inter_code,
+    load_rules,
+)
 from eventscope.events.labels import cameo_quad, document_labels, main_incident_acled
 from eventscope.records import Actor, Event, Span
 from eventscope.settings import Settings, load_settings
@@ -190,6 +197,16 @@ def test_a_labelled_event_carries_names_fatalities_and_inter_codes() -> None:
     assert event.inter1 == 1  # state forces
 
 
+def test_a_military_fighting_abroad_is_an_external_force() -> None:
+    _, events = _document(
+        "French troops clashed with jihadist fighters near Menaka in Mali on Sunday."
+    )
+    labelled = [e for e in events if e.acled]
+    assert labelled and labelled[0].location is not None, events
+    assert labelled[0].location.country == "MLI"
+    assert labelled[0].inter1 == 8
+
+
 def _labelled(acled: str, sentence: int) -> Event:
     return Event(
         id=f"{acled}{sentence}", article_id="a", sentence=sentence, evidence="x", type="ASSAULT",
@@ -222,6 +239,20 @@ def test_inter_codes_by_the_actors_kind() -> None:
     assert inter_code((), "ATTACK") is None
 
 
+def test_inter_codes_for_militias_and_external_forces() -> None:
+    def side(text: str, sector: str, country: str | None = None) -> tuple[Actor, ...]:
+        return (Actor(Span(0, len(text), text), 0, text, sector=sector, country=country),)
+
+    assert inter_code(side("the Mai-Mai militia", "REB"), "ATTACK") == 3
+    assert inter_code(side("ethnic militia fighters", "REB"), "ATTACK") == 4
+    assert inter_code(side("UN peacekeepers", "MIL", "IGO"), "ARMED_CLASH") == 8
+    # A military is an external force where it fights abroad, state forces at home.
+    troops = side("French troops", "MIL", "FRA")
+    assert inter_code(troops, "ARMED_CLASH", "MLI") == 8
+    assert inter_code(troops, "ARMED_CLASH", "FRA") == 1
+    assert inter_code(troops, "ARMED_CLASH") == 1
+
+
 def test_acled_accuracy_counts_classes_acled_does_not_record() -> None:
     gold = [
         {"id": "1", "labels": {"acled": "AIR_STRIKE"}},
@@ -239,3 +270,14 @@ def test_acled_accuracy_counts_classes_acled_does_not_record() -> None:
     assert scores.subset is not None and (scores.subset.correct, scores.subset.total) == (1, 2)
     table = {label: (right, n, guessed) for label, right, n, guessed in scores.per_label}
     assert table["NATURAL_DISASTER"] == (1, 1, 0) and table["GRENADE"] == (0, 1, 0)
+
+
+def test_the_acled_classes_together_can_outweigh_other() -> None:
+    classes = ("OTHER", "DISRUPTED_WEAPONS_USE", "ARRESTS", "DIPLO")
+    probs = np.array([[0.4, 0.3, 0.2, 0.1], [0.6, 0.2, 0.1, 0.1], [0.2, 0.1, 0.1, 0.6]])
+    # Plain argmax: OTHER twice, DIPLO once.
+    assert [c for c, _ in decide_class(classes, probs, None)] == ["OTHER", "OTHER", "DIPLO"]
+    # ACLED's classes sum to 0.5 in the first row: the likeliest of them, with that sum.
+    decided = decide_class(classes, probs, 0.5)
+    assert decided[0] == ("DISRUPTED_WEAPONS_USE", pytest.approx(0.5))
+    assert [c for c, _ in decided[1:]] == ["OTHER", "DIPLO"]

@@ -155,6 +155,10 @@ class AcledModel:
     threshold: float
     lead_threshold: float  # for the document label from the lead sentence alone
     trained_on: dict[str, int] = dataclasses.field(default_factory=dict)
+    # When the ACLED classes together reach this probability, the sentence reports an ACLED
+    # incident and takes the likeliest of them, even where a class ACLED does not record
+    # (OTHER, mostly) is likelier than each one alone. None: the likeliest class, plainly.
+    acled_mass: float | None = None
 
     @property
     def label(self) -> str:
@@ -211,6 +215,7 @@ def load_acled_model(path: str | None = None) -> AcledModel | None:
         threshold=float(meta["threshold"]),
         lead_threshold=float(meta.get("lead_threshold", 1.0)),
         trained_on=dict(meta.get("trained_on", {})),
+        acled_mass=None if meta.get("acled_mass") is None else float(meta["acled_mass"]),
     )
 
 
@@ -312,16 +317,42 @@ def classify_sentences(
     model: AcledModel,
     items: Sequence[tuple[SpacySpan, Sequence[Event], SpacySpan | None]],
 ) -> list[tuple[str, float]]:
-    """The most probable class of each sentence (with its events and the sentence after it),
-    with its probability."""
+    """The class of each sentence (with its events and the sentence after it), with its
+    probability: the most probable class, or where the ACLED classes together reach
+    ``model.acled_mass``, the most probable ACLED class with that sum (``decide_class``)."""
     if not items:
         return []
     dense = None
     if model.model.dense_size:
         dense = np.vstack([sentence_dense(item[0]) for item in items])
     probs = model.model.probabilities([sentence_features(*item) for item in items], dense)
-    best = probs.argmax(axis=1)
-    return [(model.model.classes[int(k)], float(probs[n, k])) for n, k in enumerate(best)]
+    return decide_class(model.model.classes, probs, model.acled_mass)
+
+
+@functools.lru_cache(maxsize=8)
+def _acled_columns(classes: tuple[str, ...]) -> np.ndarray:
+    return np.array([c in ACLED_TYPES for c in classes])
+
+
+def decide_class(
+    classes: tuple[str, ...], probs: np.ndarray, acled_mass: float | None
+) -> list[tuple[str, float]]:
+    """Per row of class probabilities, the class and its probability. With ``acled_mass``,
+    a row whose ACLED classes sum to at least that is an ACLED incident: the likeliest ACLED
+    class, with the sum ("explosives were found" may be 0.4 OTHER, 0.3 disrupted weapons use
+    and 0.2 spread over other ACLED types: an incident, of the likeliest type)."""
+    out: list[tuple[str, float]] = []
+    acled = _acled_columns(tuple(classes))
+    for row in probs:
+        if acled_mass is not None:
+            mass = float(row[acled].sum())
+            if mass >= acled_mass:
+                k = int(np.where(acled, row, -1.0).argmax())
+                out.append((classes[k], mass))
+                continue
+        k = int(row.argmax())
+        out.append((classes[k], float(row[k])))
+    return out
 
 
 def can_carry(event: Event, code: str) -> bool:
@@ -331,14 +362,32 @@ def can_carry(event: Event, code: str) -> bool:
     return event.type in CARRIERS[ACLED_TYPES[code][0]]
 
 
-def inter_code(actors: Sequence[Actor], code: str) -> int | None:
+# Words of an actor's phrase that make an armed group a militia (ACLED's 3) rather than
+# rebels, and those that make a militia an identity militia (4): ethnic, communal, clan.
+_MILITIA_WORDS = frozenset({"militia", "militias", "militiamen", "vigilante", "vigilantes"})
+_IDENTITY_WORDS = frozenset(
+    {"ethnic", "communal", "tribal", "clan", "community", "village", "herders", "herder"}
+)
+_EXTERNAL_COUNTRIES = frozenset({"IGO"})  # UN peacekeepers, NATO, African Union troops
+
+
+def inter_code(actors: Sequence[Actor], code: str, where: str | None = None) -> int | None:
     """ACLED's inter code for one side of an event labelled ``code``, where the actors allow:
-    state forces 1, rebels 2, militias 3, rioters 5 and protesters 6 (the unarmed side of a
-    riot or protest), civilians 7."""
+    state forces 1, rebels 2, political militias 3, identity militias 4 (ethnic, communal,
+    clan), rioters 5 and protesters 6 (the unarmed side of a riot or protest), civilians 7,
+    external forces 8 (international forces, and a country's military abroad: ``where`` is
+    the country, ISO alpha-3, the event took place in, when known)."""
     if not actors:
         return None
     actor = actors[0]
     sector = actor.sector or ""
+    words = {w.lower() for w in actor.name.split()} | {w.lower() for w in actor.span.text.split()}
+    if sector in ARMED_SECTORS and actor.country in _EXTERNAL_COUNTRIES:
+        return 8
+    if sector == "MIL" and where and actor.country and actor.country != where:
+        return 8
+    if sector in {"REB", "PRM", "UAF"} and words & _MILITIA_WORDS:
+        return 4 if words & _IDENTITY_WORDS else 3
     if sector == "REB" or actor.country in ARMED_COUNTRIES:
         return 2
     if sector in {"PRM", "UAF"}:
@@ -353,6 +402,18 @@ def inter_code(actors: Sequence[Actor], code: str) -> int | None:
             return 5
         return 7
     return None
+
+
+def placed_inter_codes(event: Event, where: str | None) -> Event:
+    """The event's inter codes again, now that the country it took place in is known (a
+    military fighting abroad is an external force: 8)."""
+    if not event.acled or not where:
+        return event
+    return dataclasses.replace(
+        event,
+        inter1=inter_code(event.source, event.acled, where),
+        inter2=inter_code(event.target, event.acled, where),
+    )
 
 
 def _with_label(event: Event, code: str, fatalities: int | None) -> Event:
