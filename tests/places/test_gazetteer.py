@@ -108,6 +108,15 @@ def test_lookup_finds_team_places_missing_from_geonames(gazetteer: Gazetteer) ->
     assert {c.entry.name for c in gazetteer.lookup("Incirlik Air Base")} == {"Incirlik Air Base"}
 
 
+def test_english_names_reach_regions_geonames_spells_otherwise(gazetteer: Gazetteer) -> None:
+    # GeoNames has Nord-Kivu and Shabeellaha Hoose, without a point; news says North Kivu.
+    for name, country3, lat in [
+        ("North Kivu", "COD", -0.7), ("Lower Shabelle", "SOM", 1.9), ("Salahuddin", "IRQ", 34.5)
+    ]:  # fmt: skip
+        [entry] = [c.entry for c in gazetteer.lookup(name) if c.entry.feature == "admin1"]
+        assert entry.country3 == country3 and entry.lat == pytest.approx(lat), name
+
+
 def test_spelling_variants_reach_the_same_town(gazetteer: Gazetteer) -> None:
     ids = {
         spelling: {c.entry.id for c in gazetteer.lookup(spelling) if c.entry.feature == "city"}

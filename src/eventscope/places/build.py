@@ -30,7 +30,7 @@ from pathlib import Path
 
 from eventscope.places.gazetteer import name_form, name_key
 
-BUILDER_VERSION = "3"
+BUILDER_VERSION = "4"
 DEFAULT_CITIES = "cities500"
 DATA_FILES = ("countries.tsv", "extra.tsv")
 
@@ -418,6 +418,9 @@ def _extra_aliases(builder: _Builder) -> None:
         for alt in split_names(row["alternates"]):
             target.add_name(alt, main=True)
         target.prominence = max(target.prominence, int(row["prominence"] or 0))
+        if target.lat is None and row["lat"] and row["lon"]:
+            # A region GeoNames lists without a point (Nord-Kivu): the table's, approximate.
+            target.lat, target.lon = float(row["lat"]), float(row["lon"])
 
 
 def _extra_places(builder: _Builder) -> set[tuple[str, str]]:
