@@ -115,6 +115,17 @@ def test_armed_group_and_time_aware_role(actors_of) -> None:  # type: ignore[no-
     assert later["the Taliban"].sector == "GOV"
 
 
+def test_non_state_armies_are_rebels_of_their_country(actors_of) -> None:  # type: ignore[no-untyped-def]
+    # Named like armies, fighting the state: not a military, and not Colombia's ELN, whose
+    # name "National Liberation Army" is the tail of the Ta'ang group's.
+    text = "The Arakan Army and the Ta'ang National Liberation Army fought the Tatmadaw."
+    found = _by_text(actors_of(text, dt.date(2024, 1, 10)))
+    assert (found["The Arakan Army"].country, found["The Arakan Army"].sector) == ("MMR", "REB")
+    taang = found["the Ta'ang National Liberation Army"]
+    assert (taang.country, taang.sector) == ("MMR", "REB")
+    assert (found["the Tatmadaw"].country, found["the Tatmadaw"].sector) == ("MMR", "MIL")
+
+
 def test_person_role_depends_on_publication_date(actors_of) -> None:  # type: ignore[no-untyped-def]
     text = "Trump criticised the deal."
     assert actors_of(text, dt.date(2010, 1, 1))[0].sector == "BUS"
