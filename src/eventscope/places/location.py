@@ -338,8 +338,9 @@ def _source_home(event: Event, places: Sequence[Place]) -> Place | None:
     return main_place([p for p in places if p.country == country])
 
 
-# A country's government, legislature, courts and executive act in its capital.
-_NATIONAL_SECTORS = frozenset({"GOV", "LEG", "JUD", "EXE"})
+# A country's government, legislature and executive act in its capital (its courts need not:
+# a federal judge in Los Angeles is a court of the United States).
+_NATIONAL_SECTORS = frozenset({"GOV", "LEG", "EXE"})
 
 
 def _seat_of_government(event: Event, place: Place, gazetteer: Gazetteer | None) -> Place:
