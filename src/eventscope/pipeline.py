@@ -209,7 +209,7 @@ class Pipeline:
         for event, date, place in zip(kept, event_dates, event_places, strict=True):
             if place is not None and place.confidence < thresholds.min_place_confidence:
                 place = None  # too unsure to put on the map; the toponym stays in `places`
-            if place is not None and event.acled:
+            if place is not None:
                 event = placed_inter_codes(event, place.country)
             coded.append(
                 dataclasses.replace(event, location=place, date=date, versions=self.versions)
