@@ -35,6 +35,14 @@ def locate(nlp, gazetteer: Gazetteer, text: str, event: Event) -> Place | None: 
     return locate_event(event, places, sentences, doc)
 
 
+def locate_all(nlp, gazetteer: Gazetteer, text: str, events: list[Event]) -> list[Place | None]:  # type: ignore[no-untyped-def]
+    """``locate_events`` on the text's own parse and places (the article-level refinements)."""
+    doc = nlp(text)
+    sentences = sentences_of(doc)
+    places = find_places(doc, sentences, gazetteer=gazetteer)
+    return locate_events(events, places, sentences, doc, gazetteer=gazetteer)
+
+
 def test_the_action_place_beats_the_speakers_capital(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
     text = "In Moscow, the foreign ministry said Syrian forces shelled Idlib on Tuesday."
     place = locate(nlp, gazetteer, text, event_at(text, "shelled"))
@@ -220,21 +228,12 @@ def test_a_country_named_with_a_compass_word_is_placed_in_that_part(
     nlp, gazetteer: Gazetteer
 ) -> None:  # type: ignore[no-untyped-def]
     text = "Separatists shelled towns in eastern Ukraine on Tuesday."
-    doc = nlp(text)
-    sentences = sentences_of(doc)
-    places = find_places(doc, sentences, gazetteer=gazetteer)
-    [place] = locate_events(
-        [event_at(text, "shelled")], places, sentences, doc, gazetteer=gazetteer
-    )
+    [place] = locate_all(nlp, gazetteer, text, [event_at(text, "shelled")])
     assert place is not None and place.name == "eastern Ukraine" and place.country == "UKR"
     assert place.lon is not None and place.lon > 36  # Donbas, not the country's centre (32)
     assert "the east of the country" in place.rule
     text = "Separatists shelled towns in Ukraine on Tuesday."
-    doc = nlp(text)
-    places = find_places(doc, sentences_of(doc), gazetteer=gazetteer)
-    [place] = locate_events(
-        [event_at(text, "shelled")], places, sentences_of(doc), doc, gazetteer=gazetteer
-    )
+    [place] = locate_all(nlp, gazetteer, text, [event_at(text, "shelled")])
     assert place is not None and place.name == "Ukraine"
 
 
@@ -242,15 +241,12 @@ def test_a_governments_act_placed_at_its_country_is_in_its_capital(
     nlp, gazetteer: Gazetteer
 ) -> None:  # type: ignore[no-untyped-def]
     text = "Kenya's foreign ministry said the government in Kenya would recall its envoy."
-    doc = nlp(text)
-    sentences = sentences_of(doc)
-    places = find_places(doc, sentences, gazetteer=gazetteer)
     ministry = Actor(
         span=Span(0, 24, "Kenya's foreign ministry"), sentence=0, name="Kenya's foreign ministry",
         kind="organisation", country="KEN", sector="GOV",
     )  # fmt: skip
     recall = dataclasses.replace(event_at(text, "recall", source=(ministry,)), type="REDUCE")
-    [place] = locate_events([recall], places, sentences, doc, gazetteer=gazetteer)
+    [place] = locate_all(nlp, gazetteer, text, [recall])
     assert place is not None and place.name == "Nairobi" and place.country == "KEN"
     assert "seat of the source's government" in place.rule
     # Rebels are not the government; an attack happens where it is done, not at home.
@@ -259,7 +255,7 @@ def test_a_governments_act_placed_at_its_country_is_in_its_capital(
         dataclasses.replace(recall, source=(rebels,)),
         dataclasses.replace(recall, type="ASSAULT"),
     ):
-        [place] = locate_events([event], places, sentences, doc, gazetteer=gazetteer)
+        [place] = locate_all(nlp, gazetteer, text, [event])
         assert place is not None and place.name == "Kenya"
 
 
