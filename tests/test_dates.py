@@ -200,19 +200,25 @@ def _coded(doc, trigger: str, sentence: int, typ: str = "ASSAULT", factuality: s
     return dataclasses.replace(_event(doc, trigger, sentence), type=typ, factuality=factuality)
 
 
+def _dated(nlp, text: str, *coded: tuple):  # type: ignore[no-untyped-def, type-arg]
+    """The dates ``date_events`` gives events coded in ``text`` (each ``coded`` is what
+    ``_coded`` takes after the Doc), published on PUBLISHED."""
+    doc = nlp(text)
+    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
+    events = [_coded(doc, *args) for args in coded]
+    return date_events(events, dates, published=PUBLISHED, doc=doc)
+
+
 def test_an_undated_event_takes_the_stories_day_unless_it_is_still_to_come(nlp):  # type: ignore[no-untyped-def]
-    doc = nlp(
+    stormed, killed, talks = _dated(
+        nlp,
         "Gunmen stormed a hotel in the capital on Tuesday, officials said. "
         "Five guests were killed. "
-        "The government will hold talks with the opposition."
+        "The government will hold talks with the opposition.",
+        ("stormed", 0),
+        ("killed", 1),
+        ("talks", 2, "CONSULT", "planned"),
     )
-    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
-    events = [
-        _coded(doc, "stormed", 0),
-        _coded(doc, "killed", 1),
-        _coded(doc, "talks", 2, "CONSULT", "planned"),
-    ]
-    stormed, killed, talks = date_events(events, dates, published=PUBLISHED, doc=doc)
     assert (stormed.value, stormed.source) == ("2018-05-29", "text")
     # The story's day, named in its opening, not the publication day.
     assert (killed.value, killed.source) == ("2018-05-29", "story")
@@ -252,13 +258,14 @@ def test_no_stories_day_from_old_dates_or_without_publication(nlp):  # type: ign
 
 
 def test_a_past_perfect_act_is_background_and_left_undated(nlp):  # type: ignore[no-untyped-def]
-    doc = nlp(
+    retook, seized, shelled = _dated(
+        nlp,
         "Troops retook the town on Tuesday. Rebels had seized it from the army. "
-        "The army shelled the hills."
+        "The army shelled the hills.",
+        ("retook", 0),
+        ("seized", 1),
+        ("shelled", 2),
     )
-    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
-    events = [_coded(doc, "retook", 0), _coded(doc, "seized", 1), _coded(doc, "shelled", 2)]
-    retook, seized, shelled = date_events(events, dates, published=PUBLISHED, doc=doc)
     assert (retook.value, retook.source) == ("2018-05-29", "text")
     # Before the story, on a day the text does not give: neither Tuesday nor publication day.
     assert seized is None
@@ -267,62 +274,58 @@ def test_a_past_perfect_act_is_background_and_left_undated(nlp):  # type: ignore
 
 def test_the_stories_day_is_the_first_its_opening_names(nlp):  # type: ignore[no-untyped-def]
     # The lead gives the news's day; the reactions of the next day are named more often.
-    doc = nlp(
+    _, condemned = _dated(
+        nlp,
         "Police broke up the protest camp on Tuesday. "
         "Thousands marched in the capital on Wednesday. "
         "More marches followed on Wednesday in the south. "
-        "The foreign minister condemned the violence."
+        "The foreign minister condemned the violence.",
+        ("broke", 0),
+        ("condemned", 3, "ACCUSE"),
     )
-    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
-    events = [_coded(doc, "broke", 0), _coded(doc, "condemned", 3, "ACCUSE")]
-    _, condemned = date_events(events, dates, published=PUBLISHED, doc=doc)
     assert (condemned.value, condemned.source) == ("2018-05-29", "story")
 
 
 def test_a_past_perfect_in_reported_speech_is_the_stories_act(nlp):  # type: ignore[no-untyped-def]
     # "said ... had been killed" is the reported form of "were killed": no background.
-    doc = nlp(
+    _, killed, seized = _dated(
+        nlp,
         "Troops retook the town on Tuesday. "
         "The ministry said 43 policemen had been killed. "
-        "Rebels had seized the town from the army."
+        "Rebels had seized the town from the army.",
+        ("retook", 0),
+        ("killed", 1),
+        ("seized", 2),
     )
-    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
-    events = [_coded(doc, "retook", 0), _coded(doc, "killed", 1), _coded(doc, "seized", 2)]
-    _, killed, seized = date_events(events, dates, published=PUBLISHED, doc=doc)
     assert (killed.value, killed.source) == ("2018-05-29", "story")
     assert seized is None  # not reported speech: background, as before
 
 
 def test_a_noun_act_under_a_past_perfect_verb_is_background(nlp):  # type: ignore[no-untyped-def]
-    doc = nlp(
+    retook, release = _dated(
+        nlp,
         "Troops retook the town on Tuesday. The rebels had demanded the release of their "
-        "commander. The army shelled the hills."
+        "commander. The army shelled the hills.",
+        ("retook", 0),
+        ("release", 1, "COERCE"),
     )
-    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
-    events = [_coded(doc, "retook", 0), _coded(doc, "release", 1, "COERCE")]
-    retook, release = date_events(events, dates, published=PUBLISHED, doc=doc)
     assert (retook.value, retook.source) == ("2018-05-29", "text")
     assert release is None  # "had demanded the release": background, not the story's day
 
 
 def test_an_act_in_the_present_tense_holds_on_the_day_of_publication(nlp):  # type: ignore[no-untyped-def]
     # The lead's day is the story's; "is threatening", "are calling" hold when it is published.
-    doc = nlp(
+    threatening, calling, condemned, demand = _dated(
+        nlp,
         "Washington raised tariffs on Chinese steel on Tuesday. "
         "China is threatening to retaliate. "
         "Farm groups are calling for talks. "
         "Beijing condemned the decision. "
-        "“We demand an apology,” the ministry said."
-    )
-    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
-    events = [
-        _coded(doc, "threatening", 1, "THREATEN"),
-        _coded(doc, "calling", 2, "REQUEST"),
-        _coded(doc, "condemned", 3, "ACCUSE"),
-        _coded(doc, "demand", 4, "REQUEST"),
-    ]
-    threatening, calling, condemned, demand = date_events(
-        events, dates, published=PUBLISHED, doc=doc
+        "“We demand an apology,” the ministry said.",
+        ("threatening", 1, "THREATEN"),
+        ("calling", 2, "REQUEST"),
+        ("condemned", 3, "ACCUSE"),
+        ("demand", 4, "REQUEST"),
     )
     assert (threatening.value, threatening.source) == (PUBLISHED.isoformat(), "published")
     assert (calling.value, calling.source) == (PUBLISHED.isoformat(), "published")
@@ -333,7 +336,9 @@ def test_an_act_in_the_present_tense_holds_on_the_day_of_publication(nlp):  # ty
 
 def test_a_headlines_present_is_the_news_past(nlp):  # type: ignore[no-untyped-def]
     # Headlines tell past news in the present: the story's day, not the publication's.
-    doc = nlp("China vows to retaliate\n\nWashington raised tariffs on Chinese steel on Tuesday.")
-    dates = find_dates(doc, _sentences(doc), published=PUBLISHED)
-    [vows] = date_events([_coded(doc, "vows", 0, "THREATEN")], dates, published=PUBLISHED, doc=doc)
+    [vows] = _dated(
+        nlp,
+        "China vows to retaliate\n\nWashington raised tariffs on Chinese steel on Tuesday.",
+        ("vows", 0, "THREATEN"),
+    )
     assert (vows.value, vows.source) == ("2018-05-29", "story")
