@@ -49,9 +49,11 @@ def mark_boundaries(doc: Doc) -> Doc:
     starts = set(unit_starts(doc_text(doc)))
     if not starts:
         return doc
-    for token in doc[1:]:
-        if token.idx in starts:
-            token.is_sent_start = True
+    from spacy.attrs import IDX
+
+    for i, offset in enumerate(doc.to_array(IDX).tolist()):
+        if i and offset in starts:
+            doc[i].is_sent_start = True
     return doc
 
 
