@@ -33,7 +33,7 @@ from eventscope.nlp import load_nlp
 from eventscope.places import find_places, locate_events
 from eventscope.records import Article, Extraction, Failure
 from eventscope.settings import Settings, load_settings
-from eventscope.text import split_sentences
+from eventscope.text import load_text_rules, split_sentences
 from eventscope.versions import code_version, tables_version
 
 if TYPE_CHECKING:
@@ -114,9 +114,17 @@ class Pipeline:
             _ = self.actor_tables, self.event_model, self.acled_model
             return
         with ThreadPoolExecutor(max_workers=1) as pool:
-            ours = pool.submit(lambda: (self.actor_tables, self.event_model, self.acled_model))
+            ours = pool.submit(self._load_ours)
             _ = self.nlp
             ours.result()
+
+    def _load_ours(self) -> None:
+        """eventscope's own tables and models, and what the first document would otherwise
+        build: the text rules' patterns and the words the event model never scores."""
+        _ = self.actor_tables, self.acled_model
+        load_text_rules()
+        if self.event_model is not None:
+            _ = self.event_model.quiet_lemmas
 
     def extract(self, article: Article) -> Extraction:
         """Code one article. Errors raise (use ``extract_many`` for per-document handling)."""

@@ -3,7 +3,9 @@ a load, and the confidence map pools equal scores."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -60,6 +62,50 @@ def test_weights_survive_a_save_and_a_load(tmp_path: Path) -> None:
     assert loaded.classes == model.classes and loaded.vocabulary == model.vocabulary
     instances = [["w=attack"], ["w=meet", "w=unknown"], []]
     assert np.allclose(loaded.probabilities(instances), model.probabilities(instances), atol=1e-3)
+
+
+def test_a_second_load_maps_the_unpacked_weights_and_a_retrained_model_replaces_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EVENTSCOPE_CACHE", str(tmp_path / "cache"))
+    model = LinearModel(
+        classes=("NONE", "ASSAULT"),
+        vocabulary={"w=attack": 0, "w=meet": 1},
+        weights=np.array([[0.0, 2.0], [1.0, -1.0]], dtype=np.float32),
+        dense_weights=np.zeros((0, 2), dtype=np.float32),
+        bias=np.array([0.5, -0.5], dtype=np.float32),
+    )
+    (tmp_path / "models").mkdir()
+    path = tmp_path / "models" / "m.npz"
+    model.save(path)
+    first = LinearModel.load(path)
+    second = LinearModel.load(path)
+    # The first load unpacks into memory; the second maps the unpacked file, read-only.
+    assert first.weights.flags.writeable and not second.weights.flags.writeable
+    assert np.array_equal(first.weights, second.weights)
+    assert len(list((tmp_path / "cache" / "models").glob("models-m-*.npy"))) == 1
+    # A retrained model (another file) is unpacked afresh, and the old copy goes.
+    dataclasses.replace(model, weights=model.weights * 2).save(path)
+    os.utime(path, ns=(1, 1))
+    third = LinearModel.load(path)
+    assert np.array_equal(third.weights, model.weights * 2)
+    assert len(list((tmp_path / "cache" / "models").glob("models-m-*.npy"))) == 1
+
+
+def test_a_model_loads_where_the_cache_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "not-a-folder").write_text("x")
+    monkeypatch.setenv("EVENTSCOPE_CACHE", str(tmp_path / "not-a-folder"))
+    model = LinearModel(
+        classes=("NONE", "ASSAULT"),
+        vocabulary={"w=attack": 0},
+        weights=np.array([[0.0, 2.0]], dtype=np.float32),
+        dense_weights=np.zeros((0, 2), dtype=np.float32),
+        bias=np.array([0.5, -0.5], dtype=np.float32),
+    )
+    model.save(tmp_path / "m.npz")
+    assert np.array_equal(LinearModel.load(tmp_path / "m.npz").weights, model.weights)
 
 
 def test_names_with_line_breaks_survive_and_the_old_format_still_loads(tmp_path: Path) -> None:

@@ -9,9 +9,11 @@ the biases. Nothing else is stored: no text, no examples. Inference needs numpy 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -102,10 +104,42 @@ class LinearModel:
             return cls(
                 classes=tuple(str(c) for c in data["classes"]),
                 vocabulary=dict(zip(names, range(len(names)), strict=True)),
-                weights=data["weights"].astype(np.float32),
+                weights=_float32_weights(path, data),
                 dense_weights=data["dense_weights"].astype(np.float32),
                 bias=data["bias"].astype(np.float32),
             )
+
+
+def _float32_weights(path: Path, data: Any) -> np.ndarray:
+    """The model's weight matrix as float32. Stored compressed as float16 (half the size in
+    the repository), it takes a decompression and a conversion at every start; so the first
+    load keeps the float32 matrix in the cache folder, and later loads map that file, which
+    costs next to nothing. The cached file is named by the model file's size and time, so a
+    retrained model is converted afresh; where the cache cannot be written, the matrix is
+    converted in memory as before."""
+    from eventscope.places.gazetteer import cache_dir
+
+    stat = path.stat()
+    prefix = f"{path.parent.name}-{path.stem}"
+    cached = cache_dir() / "models" / f"{prefix}-{stat.st_size}-{stat.st_mtime_ns}.npy"
+    try:
+        # A plain array over the mapped file (a memmap's own indexing is slower).
+        return np.asarray(np.load(cached, mmap_mode="r", allow_pickle=False))
+    except (OSError, ValueError):
+        pass
+    weights = data["weights"].astype(np.float32)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"{cached.stem}.{os.getpid()}.partial")
+        with partial.open("wb") as out:
+            np.save(out, weights, allow_pickle=False)
+        os.replace(partial, cached)  # atomic: workers starting together may race here
+        for older in cached.parent.glob(f"{prefix}-*.npy"):
+            if older != cached:  # an earlier version of the same model
+                older.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return weights
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
