@@ -7,9 +7,10 @@ What it reads (nothing of an evaluation set):
 
 1. ``training/acled/snippets.jsonl``: short news snippets the eventscope team wrote to
    ``training/acled/CODEBOOK.md``, each labelled with the sub-event type of its main incident
-   (24 ACLED types and 6 classes ACLED does not record). Twenty-one writers wrote them
-   blind, each from the codebook alone (three rounds: terse reports, wire-story openings,
-   then eight style briefs; ``training/acled/README.md``); ``writer`` says who.
+   (24 ACLED types and 6 classes ACLED does not record). Forty-five writers wrote them
+   blind, each from the codebook alone (six rounds: terse reports, wire-story openings,
+   then style briefs by region, register and confusable classes;
+   ``training/acled/README.md``); ``writer`` says who.
 2. ``training/acled/news_labels.jsonl``: sentences of real articles of ``../shared/corpus``
    (abp-5k and BBC, none of news-dev) that the team labelled to the same codebook, stored
    standoff (article id and character offsets; the text is read from the corpus).
