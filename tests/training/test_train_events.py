@@ -49,14 +49,18 @@ def test_fit_is_deterministic_and_learns_the_telling_word(train_events, tmp_path
     assert "w=rare" not in first.vocabulary  # under min_count: not a feature
 
 
-def test_weights_survive_a_save_and_a_load(tmp_path: Path) -> None:
-    model = LinearModel(
+def _two_feature_model() -> LinearModel:
+    return LinearModel(
         classes=("NONE", "ASSAULT"),
         vocabulary={"w=attack": 0, "w=meet": 1},
         weights=np.array([[0.0, 2.0], [1.0, -1.0]], dtype=np.float32),
         dense_weights=np.zeros((0, 2), dtype=np.float32),
         bias=np.array([0.5, -0.5], dtype=np.float32),
     )
+
+
+def test_weights_survive_a_save_and_a_load(tmp_path: Path) -> None:
+    model = _two_feature_model()
     model.save(tmp_path / "m.npz")
     loaded = LinearModel.load(tmp_path / "m.npz")
     assert loaded.classes == model.classes and loaded.vocabulary == model.vocabulary
@@ -68,13 +72,7 @@ def test_a_second_load_maps_the_unpacked_weights_and_a_retrained_model_replaces_
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("EVENTSCOPE_CACHE", str(tmp_path / "cache"))
-    model = LinearModel(
-        classes=("NONE", "ASSAULT"),
-        vocabulary={"w=attack": 0, "w=meet": 1},
-        weights=np.array([[0.0, 2.0], [1.0, -1.0]], dtype=np.float32),
-        dense_weights=np.zeros((0, 2), dtype=np.float32),
-        bias=np.array([0.5, -0.5], dtype=np.float32),
-    )
+    model = _two_feature_model()
     (tmp_path / "models").mkdir()
     path = tmp_path / "models" / "m.npz"
     model.save(path)
@@ -97,13 +95,7 @@ def test_a_model_loads_where_the_cache_cannot_be_written(
 ) -> None:
     (tmp_path / "not-a-folder").write_text("x")
     monkeypatch.setenv("EVENTSCOPE_CACHE", str(tmp_path / "not-a-folder"))
-    model = LinearModel(
-        classes=("NONE", "ASSAULT"),
-        vocabulary={"w=attack": 0},
-        weights=np.array([[0.0, 2.0]], dtype=np.float32),
-        dense_weights=np.zeros((0, 2), dtype=np.float32),
-        bias=np.array([0.5, -0.5], dtype=np.float32),
-    )
+    model = _two_feature_model()
     model.save(tmp_path / "m.npz")
     assert np.array_equal(LinearModel.load(tmp_path / "m.npz").weights, model.weights)
 
