@@ -111,7 +111,7 @@ class Pipeline:
         is decompression and array copies, which release the interpreter's lock, and a user
         waits for start-up before every command. Errors raise as they would in this thread."""
         if self._nlp is not None:
-            _ = self.actor_tables, self.event_model, self.acled_model
+            self._load_ours()
             return
         with ThreadPoolExecutor(max_workers=1) as pool:
             ours = pool.submit(self._load_ours)
