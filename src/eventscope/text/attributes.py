@@ -47,33 +47,31 @@ class AttributeIndex:
 
     def __init__(self, ruler: AttributeRuler, patterns: Sequence[tuple[int, list[list[dict]]]]):
         self.ruler = ruler
-        self._regex_cache: dict[tuple[str, int], bool] = {}
         self.by_value: dict[tuple[int, int], list[_Pattern]] = {}  # (attribute, hash)
         self.everywhere: list[_Pattern] = []
         strings = ruler.vocab.strings
         for key, alternatives in patterns:
             for tokens in alternatives:
                 first = tokens[0]
-                values = None
+                values, exact, column = None, False, 0
                 for indexed in _INDEXED:
                     value = first.get(indexed)
                     if isinstance(value, (str, bool)):
-                        values = [value]
+                        values, exact = [value], True
                     elif isinstance(value, dict) and "IN" in value:
                         values = value["IN"]
                     if values is not None:
+                        column = _ATTRIBUTES.index(indexed)
                         break
-                certain = len(tokens) == 1 and len(first) == 1 and values is not None
                 pattern = _Pattern(
                     key,
                     strings[str(key)],
                     tuple(self._tests(spec) for spec in tokens),
-                    certain and not isinstance(first[indexed], dict),
+                    certain=exact and len(tokens) == 1 and len(first) == 1,
                 )
                 if values is None:
                     self.everywhere.append(pattern)
                     continue
-                column = _ATTRIBUTES.index(indexed)
                 for v in values:
                     h = int(v) if isinstance(v, bool) else strings.add(v)
                     self.by_value.setdefault((column, h), []).append(pattern)
@@ -100,14 +98,12 @@ class AttributeIndex:
 
     def _regex_test(self, column: int, pattern: re.Pattern[str]) -> _Test:
         strings = self.ruler.vocab.strings
-        cache = self._regex_cache
+        cache: dict[int, bool] = {}  # by the word's hash: each word is searched once
 
         def test(row: _Row) -> bool:
-            known = cache.get((pattern.pattern, row[column]))
+            known = cache.get(row[column])
             if known is None:
-                known = cache[(pattern.pattern, row[column])] = bool(
-                    pattern.search(strings[row[column]])
-                )
+                known = cache[row[column]] = bool(pattern.search(strings[row[column]]))
             return known
 
         return test
