@@ -100,6 +100,22 @@ def test_a_model_loads_where_the_cache_cannot_be_written(
     assert np.array_equal(LinearModel.load(tmp_path / "m.npz").weights, model.weights)
 
 
+def test_a_failed_write_leaves_no_half_written_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EVENTSCOPE_CACHE", str(tmp_path / "cache"))
+    model = _two_feature_model()
+    model.save(tmp_path / "m.npz")
+
+    def full_disk(out, *args, **kwargs):  # type: ignore[no-untyped-def]
+        out.write(b"half")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(np, "save", full_disk)
+    assert np.array_equal(LinearModel.load(tmp_path / "m.npz").weights, model.weights)
+    assert list((tmp_path / "cache" / "models").iterdir()) == []
+
+
 def test_names_with_line_breaks_survive_and_the_old_format_still_loads(tmp_path: Path) -> None:
     names = {"w=\n": 0, "p1=\n\n": 1, "l=attack": 2}
     model = LinearModel(

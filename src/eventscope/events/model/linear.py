@@ -9,6 +9,7 @@ the biases. Nothing else is stored: no text, no examples. Inference needs numpy 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -114,8 +115,8 @@ def _float32_weights(path: Path, data: Any) -> np.ndarray:
     """The model's weight matrix as float32. Stored compressed as float16 (half the size in
     the repository), it takes a decompression and a conversion at every start; so the first
     load keeps the float32 matrix in the cache folder, and later loads map that file, which
-    costs next to nothing. The cached file is named by the model file's size and time, so a
-    retrained model is converted afresh; where the cache cannot be written, the matrix is
+    costs next to nothing. The cached file is named by the model file's folder, name, size and
+    time, so a retrained model is converted afresh; where the cache cannot be written, the matrix is
     converted in memory as before."""
     from eventscope.places.gazetteer import cache_dir
 
@@ -128,9 +129,9 @@ def _float32_weights(path: Path, data: Any) -> np.ndarray:
     except (OSError, ValueError):
         pass
     weights = data["weights"].astype(np.float32)
+    partial = cached.with_name(f"{cached.stem}.{os.getpid()}.partial")
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_name(f"{cached.stem}.{os.getpid()}.partial")
         with partial.open("wb") as out:
             np.save(out, weights, allow_pickle=False)
         os.replace(partial, cached)  # atomic: workers starting together may race here
@@ -138,7 +139,8 @@ def _float32_weights(path: Path, data: Any) -> np.ndarray:
             if older != cached:  # an earlier version of the same model
                 older.unlink(missing_ok=True)
     except OSError:
-        pass
+        with contextlib.suppress(OSError):  # a half-written copy (a full disk) is not left
+            partial.unlink()
     return weights
 
 
