@@ -202,7 +202,7 @@ class Pipeline:
                 model=self.event_model,
             )
         clock = self._timed("events", clock)
-        acled = label_article(doc, sentences, events, self.acled_model)
+        acled = label_article(doc, sentences, events, self.acled_model, actors=actors)
         events = acled.events
         clock = self._timed("acled", clock)
         dates = date_stage.find_dates(doc, sentences, published=published)

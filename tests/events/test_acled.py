@@ -16,6 +16,7 @@ from eventscope.events.acled import (
     decide_class,
     inter_code,
     load_rules,
+    territory_side,
 )
 from eventscope.events.labels import cameo_quad, document_labels, main_incident_acled
 from eventscope.records import Actor, Event, Span
@@ -281,3 +282,61 @@ def test_the_acled_classes_together_can_outweigh_other() -> None:
     decided = decide_class(classes, probs, 0.5)
     assert decided[0] == ("DISRUPTED_WEAPONS_USE", pytest.approx(0.5))
     assert [c for c, _ in decided[1:]] == ["OTHER", "DIPLO"]
+
+
+# What ACLED's codebook decides by who did it, or by what was done, rather than by the words
+# the classifier weighs: each text was written to mislead the words alone.
+CODEBOOK_TEXTS = [
+    # Territory taken: by who took it ("recaptured" reads as the government's).
+    ("Rebel fighters recaptured the town of Marwa from the army after two days of fighting.",
+     "NON_STATE_ACTOR_OVERTAKES_TERRITORY"),
+    ("Government troops seized control of the border town of Kelo from the rebels on Sunday.",
+     "GOVERNMENT_REGAINS_TERRITORY"),
+    # A road blocked by demonstrators is a violent demonstration, with nobody hurt.
+    ("Farmers blocked highways and railway lines across the province on Monday to protest "
+     "the new tax.", "VIOLENT_DEMONSTRATION"),
+    # Weapons found or seized are a disrupted weapons use, whoever owned them.
+    ("The ammunition was discovered by a municipal worker during a routine inspection of the "
+     "dam.", "DISRUPTED_WEAPONS_USE"),
+    ("Crowds defied a police ban to take to the streets on Saturday, blocking major roads and "
+     "disrupting traffic.", "VIOLENT_DEMONSTRATION"),
+    # Rape and sexual assault are sexual violence, even told as a charge in court.
+    ("Two men are charged with sexual assault in the first degree, police said.",
+     "SEXUAL_VIOLENCE"),
+    # A grenade thrown in a clash makes it a grenade attack; a stun grenade does not.
+    ("Seven soldiers were injured in a grenade explosion during clashes with the rebels in "
+     "Garou on Tuesday.", "GRENADE"),
+    ("Police fired stun grenades and tear gas at protesters outside parliament.",
+     "PROTEST_WITH_INTERVENTION"),
+    # An attack on the police is a battle: violence against civilians has civilian victims.
+    ("Attackers stormed a police station in Garou overnight and killed two policemen.",
+     "ARMED_CLASH"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "label"), CODEBOOK_TEXTS)
+def test_the_codebooks_rules_decide_over_the_words(text: str, label: str) -> None:
+    assert _document(text)[0] == label
+
+
+def test_a_demonstration_that_happened_is_a_protest_whatever_it_is_about() -> None:
+    text = (
+        "Supporters of the president staged protests across the country on Saturday and falsely "
+        "claimed voter fraud as news organizations declared his rival the winner."
+    )
+    assert _document(text)[0] == "PEACEFUL_PROTEST"
+
+
+def test_the_taker_of_territory_is_the_first_actor_that_names_a_side() -> None:
+    def actor(sector: str | None, country: str | None = None) -> Actor:
+        return Actor(Span(0, 1, "x"), 0, "x", sector=sector, country=country)
+
+    assert territory_side([actor("MIL", "SYR")]) == "GOVERNMENT_REGAINS_TERRITORY"
+    assert territory_side([actor(None), actor("REB", "SOM")]) == (
+        "NON_STATE_ACTOR_OVERTAKES_TERRITORY"
+    )
+    assert territory_side([actor(None, "IMG")]) == "NON_STATE_ACTOR_OVERTAKES_TERRITORY"
+    # A militia or a crowd does not say which side: the classifier's reading stands.
+    assert territory_side([actor("UAF")]) is None
+    assert territory_side([actor("CVL")]) is None
+    assert territory_side([]) is None

@@ -15,6 +15,19 @@ PLOVER type can express that kind of incident (``CARRIERS``), and the event happ
 hypothetical and planned events get no label, since ACLED records what happened. Without the
 model file (``event_coder = "lexicon"`` keeps working) the hand rules alone label events.
 
+Where ACLED's codebook decides by who acted or by what was done rather than by the words, a
+rule has the last word over the classifier:
+- territory taken by force is the government's (``GOVERNMENT_REGAINS_TERRITORY``) or a
+  non-state actor's (``NON_STATE_ACTOR_OVERTAKES_TERRITORY``) by the taker's sector
+  (``territory_side``), and what is seized is a place, not weapons;
+- weapons, ammunition or explosives found, seized or defused are a disrupted weapons use
+  (``weapons_found``);
+- demonstrators blocking roads or putting up barricades are a violent demonstration
+  (``blocks_roads``), and a demonstration that happened is a protest whatever it is about;
+- rape and sexual assault are sexual violence, and a clash or attack with grenades a grenade
+  attack;
+- an attack whose victims are an army or police force is an armed clash.
+
 Each labelled event also carries ACLED's fatalities (the death toll its sentence states, see
 ``fatalities``) and the inter codes of its two sides (``inter_code``).
 """
@@ -26,6 +39,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -416,6 +430,134 @@ def placed_inter_codes(event: Event, where: str | None) -> Event:
     )
 
 
+# Territory taken by force: ACLED tells the two apart by who took it, not by the words.
+TERRITORY_TAKEN = frozenset({"GOVERNMENT_REGAINS_TERRITORY", "NON_STATE_ACTOR_OVERTAKES_TERRITORY"})
+TERRITORY_CHANGES = TERRITORY_TAKEN | {"NON_VIOLENT_TRANSFER_OF_TERRITORY"}
+_NON_STATE_SECTORS = frozenset({"REB"})
+_STATE_FORCES = frozenset({"MIL", "COP", "SPY"})
+
+
+# Demonstrators who block roads, railways or traffic, or put up barricades: a violent
+# demonstration in ACLED's codebook even where nobody is hurt (CODEBOOK.md).
+_BLOCKING = frozenset({"block", "blockade", "barricade", "shut", "close", "cut"})
+_WAYS = frozenset(
+    {"road", "highway", "railway", "rail", "street", "thoroughfare", "motorway", "traffic",
+     "bridge", "intersection", "junction", "track", "route", "expressway", "freeway"}
+)  # fmt: skip
+_BARRICADES = frozenset({"barricade", "roadblock", "tyre", "tire"})
+
+
+def blocks_roads(span: SpacySpan) -> bool:
+    """Whether a protest sentence tells of roads blocked or barricades ("blocked roads and
+    railways", "shut down major thoroughfares", "burning tyres"): a blocking word with a road
+    among its next four words, or a barricade or tyre."""
+    lemmas = [t.lemma_.lower() for t in span]
+    for k, lemma in enumerate(lemmas):
+        if lemma in _BARRICADES:
+            return True
+        if lemma in _BLOCKING and _WAYS.intersection(lemmas[k + 1 : k + 5]):
+            return True
+    return False
+
+
+# Weapons stopped before use: found, seized or defused (ACLED counts every seizure or
+# discovery of weapons, ammunition or explosives by the authorities, CODEBOOK.md).
+_WEAPONS = frozenset(
+    {"weapon", "firearm", "gun", "pistol", "rifle", "ammunition", "ammo", "explosive", "ied",
+     "bomb", "grenade", "mine", "landmine", "rocket", "mortar", "arm", "cache", "detonator",
+     "munition", "shell", "missile"}
+)  # fmt: skip
+_STOPPING = frozenset(
+    {"find", "discover", "seize", "defuse", "recover", "confiscate", "intercept", "dismantle",
+     "unearth", "uncover", "impound", "neutralize", "neutralise", "foil"}
+)  # fmt: skip
+
+
+def weapons_found(span: SpacySpan) -> bool:
+    """Whether the sentence tells of weapons found, seized or defused: a verb of finding or
+    stopping whose subject or object names weapons ("an arms cache was discovered", "police
+    seized two rifles", "sappers defused the IED")."""
+    for token in span:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in _STOPPING:
+            continue
+        for child in token.children:
+            if child.dep_ in ("dobj", "nsubjpass", "nsubj") and any(
+                t.lemma_.lower() in _WEAPONS for t in child.subtree
+            ):
+                return True
+    return False
+
+
+# The words of a PROTEST event that name a street demonstration (not a verbal protest, a
+# strike or a boycott).
+_DEMONSTRATION_WORDS = frozenset(
+    {"protest", "protests", "protested", "protesting", "rally", "rallies", "rallied",
+     "demonstration", "demonstrations", "demonstrated", "demonstrating", "march", "marches",
+     "marched", "marching", "sit-in", "vigil"}
+)  # fmt: skip
+
+
+def is_demonstration(event: Event) -> bool:
+    """Whether an event is a demonstration that happened (an asserted PROTEST whose trigger
+    names a protest, a rally or a march): ACLED records each one, whatever the sentence's
+    other words are about (an election, a court case)."""
+    if event.type != "PROTEST" or event.factuality != "asserted":
+        return False
+    return bool(_DEMONSTRATION_WORDS.intersection(event.trigger.text.lower().split()))
+
+
+# Rape and sexual assault: ACLED's sexual violence, whoever did it (CODEBOOK.md); in the
+# team's 7,620 snippets these words are in 246 of that class and 1 of another.
+SEXUAL_VIOLENCE_WORDS = re.compile(
+    r"\b(?:rap(?:e|ed|es|ing|ist|ists)|gang-?rap\w*"
+    r"|sexual(?:ly)? (?:assault|abuse|violence|attack)\w*|sexually (?:assaulted|abused))\b",
+    re.IGNORECASE,
+)
+
+
+def _subjects(doc: Doc, actors: Sequence[Actor], sentence: int) -> list[Actor]:
+    """The actors of a sentence that are the subject of an active verb: who did what it tells
+    ("rebels retook the town"; not "the militants were pushed back")."""
+    out = []
+    for actor in actors:
+        if actor.sentence != sentence:
+            continue
+        span = doc.char_span(actor.span.start, actor.span.end, alignment_mode="expand")
+        if span is not None and span.root.dep_ == "nsubj":
+            out.append(actor)
+    return out
+
+
+# A grenade thrown in a clash or an attack makes it a grenade attack (not a stun, smoke or
+# tear-gas grenade, nor a rocket-propelled one).
+GRENADE_WORDS = re.compile(
+    r"(?<!stun )(?<!smoke )(?<!gas )(?<!flash )(?<!propelled )\bgrenades?\b", re.IGNORECASE
+)
+
+
+def _is_state_forces(actors: Sequence[Actor]) -> bool:
+    """Whether the first actor with a sector is an army, police or security service: an
+    attack on them is a battle in ACLED's terms ("militants attacked a police post")."""
+    actor = next((a for a in actors if a.sector), None)
+    return actor is not None and actor.sector in _STATE_FORCES
+
+
+def territory_side(taker: Sequence[Actor]) -> str | None:
+    """Which of ACLED's two territory types an event whose source is ``taker`` is: state forces
+    ("government forces recaptured the town") regain territory, rebels and transnational armed
+    groups ("al-Shabab seized the village") overtake it. None where the first actor with a
+    sector is neither (militias, unidentified gunmen, civilians) or nobody is named: the
+    classifier's reading stands."""
+    actor = next((a for a in taker if a.sector or a.country in ARMED_COUNTRIES), None)
+    if actor is None:
+        return None
+    if actor.sector in _NON_STATE_SECTORS or actor.country in ARMED_COUNTRIES:
+        return "NON_STATE_ACTOR_OVERTAKES_TERRITORY"
+    if actor.sector in _STATE_SECTORS:
+        return "GOVERNMENT_REGAINS_TERRITORY"
+    return None
+
+
 def _with_label(event: Event, code: str, fatalities: int | None) -> Event:
     violent = ACLED_TYPES[code][0] != "Strategic developments" or code in (
         "LOOTING_PROPERTY_DESTRUCTION",
@@ -446,6 +588,8 @@ def label_article(
     sentences: Sequence[Sentence],
     events: Sequence[Event],
     model: AcledModel | None = None,
+    *,
+    actors: Sequence[Actor] = (),
 ) -> AcledReading:
     """The events, each with its ACLED label, fatalities and inter codes where it has them,
     and the document's ACLED label.
@@ -469,6 +613,20 @@ def label_article(
     if model is not None:
         items = [(spans[n], by_sentence.get(n, []), spans.get(following.get(n, -1))) for n in read]
         decided = dict(zip(read, classify_sentences(model, items), strict=True))
+        sure = max(model.threshold, model.lead_threshold)
+        for n, (found, p) in decided.items():
+            if found == "PEACEFUL_PROTEST" and blocks_roads(spans[n]):
+                decided[n] = ("VIOLENT_DEMONSTRATION", p)
+            elif (
+                found not in ACLED_TYPES or p < model.threshold or found in TERRITORY_CHANGES
+            ) and weapons_found(spans[n]):
+                decided[n] = ("DISRUPTED_WEAPONS_USE", max(p, sure))
+            elif (
+                found not in ACLED_TYPES or p < model.threshold or found == "ATTACK"
+            ) and SEXUAL_VIOLENCE_WORDS.search(spans[n].text):
+                decided[n] = ("SEXUAL_VIOLENCE", max(p, sure))
+            elif found in ("ARMED_CLASH", "ATTACK") and GRENADE_WORDS.search(spans[n].text):
+                decided[n] = ("GRENADE", p)
 
     @functools.cache
     def stated(n: int) -> int | None:
@@ -497,6 +655,12 @@ def label_article(
             code = found if found in ACLED_TYPES and p >= model.threshold else None
             if code is not None and not can_carry(event, code):
                 code = None
+            if code is None and is_demonstration(event):
+                code = "PEACEFUL_PROTEST"
+            if code in TERRITORY_TAKEN:
+                code = territory_side(event.source) or code
+            elif code == "ATTACK" and _is_state_forces(event.target):
+                code = "ARMED_CLASH"  # violence against civilians has civilian victims
         if code is None:
             out.append(dataclasses.replace(event, acled=None))
             continue
@@ -507,6 +671,8 @@ def label_article(
         found, p = decided.get(lead, ("OTHER", 0.0))
         if found in ACLED_TYPES and p >= model.lead_threshold:
             document, rule = found, "lead sentence"
+            if found in TERRITORY_TAKEN:
+                document = territory_side(_subjects(doc, actors, lead)) or found
     return AcledReading(tuple(out), document, rule)
 
 
