@@ -51,11 +51,11 @@ import numpy as np
 from eventscope.events.fatalities import sentence_fatalities
 from eventscope.events.labels import main_incident_acled, same_incident
 from eventscope.events.model.linear import LinearModel
-from eventscope.records import Actor, Event, Sentence
+from eventscope.records import Actor, Event, Sentence, Span
 from eventscope.text.sentences import content_spans
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
 # ACLED's event types and sub-event types, by the codes CASE 2021 and eventscope use.
@@ -515,15 +515,41 @@ SEXUAL_VIOLENCE_WORDS = re.compile(
 )
 
 
+_TAKING = frozenset(
+    {"capture", "recapture", "seize", "retake", "take", "overrun", "storm", "liberate",
+     "regain", "reclaim", "clear", "occupy", "wrest",
+     # forms the lemmatizer leaves as they are
+     "retook", "retaken", "overran", "recaptured", "retakes"}
+)  # fmt: skip
+
+
+def _is_taking(token: Token) -> bool:
+    """Whether the word is the act of taking a place, told as what happened now: not in a
+    relative clause ("the town the rebels captured last year") nor in the past perfect
+    ("a day after insurgents had stormed it"), which tell the background; a past perfect
+    that reports ("the rebels said they had recaptured the town") is the news."""
+    if token.lemma_.lower() not in _TAKING or token.dep_ == "relcl":
+        return False
+    if token.dep_ == "ccomp":
+        return True
+    return not any(c.dep_ == "aux" and c.lower_ == "had" for c in token.children)
+
+
+def _takes_territory(doc: Doc, trigger: Span) -> bool:
+    """Whether an event's trigger is a foreground act of taking a place (``_is_taking``)."""
+    span = doc.char_span(trigger.start, trigger.end, alignment_mode="expand")
+    return span is not None and any(_is_taking(token) for token in span)
+
+
 def _subjects(doc: Doc, actors: Sequence[Actor], sentence: int) -> list[Actor]:
-    """The actors of a sentence that are the subject of an active verb: who did what it tells
+    """The actors of a sentence that are the subject of an act of taking a place
     ("rebels retook the town"; not "the militants were pushed back")."""
     out = []
     for actor in actors:
         if actor.sentence != sentence:
             continue
         span = doc.char_span(actor.span.start, actor.span.end, alignment_mode="expand")
-        if span is not None and span.root.dep_ == "nsubj":
+        if span is not None and span.root.dep_ == "nsubj" and _is_taking(span.root.head):
             out.append(actor)
     return out
 
@@ -655,9 +681,10 @@ def label_article(
             code = found if found in ACLED_TYPES and p >= model.threshold else None
             if code is not None and not can_carry(event, code):
                 code = None
-            if code is None and is_demonstration(event):
+            # A demonstration in a sentence about no ACLED incident (an election, a trial).
+            if code is None and found not in ACLED_TYPES and is_demonstration(event):
                 code = "PEACEFUL_PROTEST"
-            if code in TERRITORY_TAKEN:
+            if code in TERRITORY_TAKEN and _takes_territory(doc, event.trigger):
                 code = territory_side(event.source) or code
             elif code == "ATTACK" and _is_state_forces(event.target):
                 code = "ARMED_CLASH"  # violence against civilians has civilian victims
