@@ -15,6 +15,7 @@ from eventscope.events.acled import (
     acled_names,
     decide_class,
     inter_code,
+    is_taking,
     load_rules,
     territory_side,
 )
@@ -340,3 +341,15 @@ def test_the_taker_of_territory_is_the_first_actor_that_names_a_side() -> None:
     assert territory_side([actor("UAF")]) is None
     assert territory_side([actor("CVL")]) is None
     assert territory_side([]) is None
+
+
+def test_only_a_foreground_act_of_taking_decides_the_side(nlp) -> None:  # type: ignore[no-untyped-def]
+    def taking(text: str) -> list[str]:
+        return [t.text for t in nlp(text) if is_taking(t)]
+
+    assert taking("Rebels recaptured the town of Marwa on Sunday.") == ["recaptured"]
+    # Background: a relative clause, a past perfect after "after".
+    assert taking("Troops entered Kelo, which the rebels captured last year.") == []
+    assert taking("Troops cleared Kelo a day after insurgents had stormed it.") == ["cleared"]
+    # A past perfect that reports is the news itself.
+    assert taking("The rebels said they had recaptured the airport.") == ["recaptured"]

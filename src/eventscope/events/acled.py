@@ -523,7 +523,7 @@ _TAKING = frozenset(
 )  # fmt: skip
 
 
-def _is_taking(token: Token) -> bool:
+def is_taking(token: Token) -> bool:
     """Whether the word is the act of taking a place, told as what happened now: not in a
     relative clause ("the town the rebels captured last year") nor in the past perfect
     ("a day after insurgents had stormed it"), which tell the background; a past perfect
@@ -536,9 +536,9 @@ def _is_taking(token: Token) -> bool:
 
 
 def _takes_territory(doc: Doc, trigger: Span) -> bool:
-    """Whether an event's trigger is a foreground act of taking a place (``_is_taking``)."""
+    """Whether an event's trigger is a foreground act of taking a place (``is_taking``)."""
     span = doc.char_span(trigger.start, trigger.end, alignment_mode="expand")
-    return span is not None and any(_is_taking(token) for token in span)
+    return span is not None and any(is_taking(token) for token in span)
 
 
 def _subjects(doc: Doc, actors: Sequence[Actor], sentence: int) -> list[Actor]:
@@ -549,7 +549,7 @@ def _subjects(doc: Doc, actors: Sequence[Actor], sentence: int) -> list[Actor]:
         if actor.sentence != sentence:
             continue
         span = doc.char_span(actor.span.start, actor.span.end, alignment_mode="expand")
-        if span is not None and span.root.dep_ == "nsubj" and _is_taking(span.root.head):
+        if span is not None and span.root.dep_ == "nsubj" and is_taking(span.root.head):
             out.append(actor)
     return out
 
