@@ -1,6 +1,7 @@
 """Quality gate: score eventscope on the shared gold sets and compare with pinned floors.
 
-    python bench/quality.py                      # every ../shared/evalsets/*.jsonl
+    python bench/quality.py                      # every ../shared/evalsets/*.jsonl, and
+                                                 # the project's held-out ACLED snippets
     python bench/quality.py --files plv-train.jsonl --limit 50
     python bench/quality.py --update-floors      # raise floors to today's figures (never lowers)
 
@@ -35,6 +36,12 @@ FLOORS = Path(__file__).resolve().with_name("quality_floors.json")
 # in-sample: its floor catches weights that fail to load or work; the honest figure is the
 # cross-validated one of training/train_classifier.py.
 CLASSIFY_FILES = frozenset({"plv-train.jsonl"})
+# The project's own held-out sets (team-written, never trained on), gated beside the shared
+# ones when the shared folder is the default one.
+PROJECT_SETS = (
+    ROOT / "training" / "acled" / "heldout.jsonl",
+    ROOT / "training" / "acled" / "heldout-b.jsonl",
+)
 # The short-text sets (single sentences, snippets) are also scored with the lexicon coder
 # alone (event_coder = "lexicon"), under "<file> [lexicon]": the rules were written on two of
 # them and still code such texts better than the learned coder, which learned from whole
@@ -209,6 +216,8 @@ def main(
         print("skipped: ../shared/evalsets not found")
         return 0
     files = sorted(args.evalsets.glob("*.jsonl"))
+    if args.evalsets == EVALSETS:
+        files += [f for f in PROJECT_SETS if f.is_file()]
     if args.files:
         wanted = [name.strip() for name in args.files.split(",") if name.strip()]
         unknown = sorted(set(wanted) - {f.name for f in files})
