@@ -59,6 +59,7 @@ from eventscope.evaluation.events import score_events
 from eventscope.events import find_events, load_lexicon
 from eventscope.events.model import article_context
 from eventscope.events.model.coder import (
+    HIDDEN_FILE,
     NONE,
     ROLES,
     EventModel,
@@ -86,7 +87,7 @@ from eventscope.events.model.features import (
     role_features,
     trigger_features,
 )
-from eventscope.events.model.linear import LinearModel
+from eventscope.events.model.linear import HiddenModel, LinearModel
 from eventscope.events.model.sectors import antecedent_of, sector_features
 from eventscope.ingest import make_article, normalise_text
 from eventscope.nlp import DEFAULT_MODEL, load_nlp
@@ -478,6 +479,87 @@ def fit(
     )
 
 
+def fit_hidden(
+    data: Instances, classes: Sequence[str], *, settings: dict[str, Any], seed: int
+) -> HiddenModel:
+    """A network with one hidden layer (``HiddenModel``) over the same instances, trained by
+    minibatch Adam on the cross-entropy, with dropout on the hidden units. Seeded: the
+    weights of the dense input and of the output start random from ``seed``, the feature rows
+    at zero (a feature seen too seldom to move stays near zero and is pruned), the hidden
+    biases at 0.1 (every unit starts active); the batches and the dropout are drawn from the
+    same generator."""
+    from scipy import sparse
+
+    hidden = settings["size"]
+    counts: Counter[str] = Counter()
+    for row in data.rows:
+        counts.update(set(row))
+    names = sorted(f for f, c in counts.items() if c >= settings["min_count"])
+    vocab = {f: n for n, f in enumerate(names)}
+    indptr, indices = [0], []
+    for row in data.rows:
+        indices.extend(sorted({vocab[f] for f in row if f in vocab}))
+        indptr.append(len(indices))
+    n, v, k = len(data.rows), len(vocab), len(classes)
+    x = sparse.csr_matrix(
+        (np.ones(len(indices), np.float32), np.array(indices, dtype=np.int64), indptr),
+        shape=(n, v),
+    )
+    dense_x = np.vstack(data.dense).astype(np.float32)
+    y = np.array(data.labels)
+    rng = np.random.default_rng(seed)
+    d = dense_x.shape[1]
+    params = {
+        "w1": np.zeros((v, hidden), np.float32),
+        "d1": (rng.standard_normal((d, hidden)) / np.sqrt(d)).astype(np.float32),
+        "b1": np.full(hidden, 0.1, np.float32),  # units start active, so rows can learn
+        "w2": (rng.standard_normal((hidden, k)) / np.sqrt(hidden)).astype(np.float32),
+        "b2": np.zeros(k, np.float32),
+    }
+    first = {name: np.zeros_like(value) for name, value in params.items()}
+    second = {name: np.zeros_like(value) for name, value in params.items()}
+    rate, drop, batch = settings["learning_rate"], settings["dropout"], settings["batch"]
+    step = 0
+    for _ in range(settings["epochs"]):
+        order = rng.permutation(n)
+        for start in range(0, n, batch):
+            rows = order[start : start + batch]
+            xb, db, yb = x[rows], dense_x[rows], y[rows]
+            pre = xb @ params["w1"] + db @ params["d1"] + params["b1"]
+            keep = (rng.random(pre.shape) >= drop).astype(np.float32) / (1.0 - drop)
+            h = np.maximum(pre, 0.0) * keep
+            z = h @ params["w2"] + params["b2"]
+            z -= z.max(axis=1, keepdims=True)
+            p = np.exp(z)
+            p /= p.sum(axis=1, keepdims=True)
+            p[np.arange(len(yb)), yb] -= 1.0
+            g = p / len(yb)
+            dh = (g @ params["w2"].T) * keep * (pre > 0)
+            grads = {
+                "w1": np.asarray(xb.T @ dh),
+                "d1": db.T @ dh,
+                "b1": dh.sum(axis=0),
+                "w2": h.T @ g,
+                "b2": g.sum(axis=0),
+            }
+            step += 1
+            for name, grad in grads.items():
+                first[name] = 0.9 * first[name] + 0.1 * grad
+                second[name] = 0.999 * second[name] + 0.001 * grad * grad
+                corrected = first[name] / (1 - 0.9**step)
+                scale = np.sqrt(second[name] / (1 - 0.999**step)) + 1e-8
+                params[name] -= (rate * corrected / scale).astype(np.float32)
+    return HiddenModel(
+        classes=tuple(classes),
+        vocabulary=vocab,
+        weights=params["w1"],
+        dense_weights=params["d1"],
+        bias=params["b1"],
+        output=params["w2"],
+        output_bias=params["b2"],
+    )
+
+
 @dataclass
 class Fitted:
     trigger: LinearModel
@@ -485,6 +567,7 @@ class Fitted:
     roles: LinearModel
     countries: LinearModel
     sectors: LinearModel
+    trigger_hidden: HiddenModel | None = None
 
 
 def fit_all(parts: dict[str, Instances], config: dict[str, Any]) -> Fitted:
@@ -496,6 +579,14 @@ def fit_all(parts: dict[str, Instances], config: dict[str, Any]) -> Fitted:
         roles=fit(parts["roles"], ROLES, l2=train["roles_l2"], **common),
         countries=fit(parts["countries"], ("no", "yes"), l2=train["countries_l2"], **common),
         sectors=fit(parts["sectors"], SECTORS, l2=train["sectors_l2"], **common),
+        trigger_hidden=fit_hidden(
+            parts["trigger"],
+            (NONE, *TYPES),
+            settings=config["hidden"],
+            seed=config["model"]["seed"],
+        )
+        if config.get("hidden", {}).get("size")
+        else None,
     )
 
 
@@ -531,6 +622,7 @@ def as_model(fitted: Fitted, thresholds: dict[str, float], meta: dict[str, Any])
         thresholds=thresholds,
         calibration={},
         meta=meta,
+        trigger_hidden=fitted.trigger_hidden,
     )
 
 
@@ -802,6 +894,11 @@ def write_model(
     fitted.roles.pruned(least).save(out / "roles.npz")
     fitted.countries.pruned(least).save(out / "countries.npz")
     fitted.sectors.pruned(least).save(out / "sectors.npz")
+    hidden = out / HIDDEN_FILE
+    if fitted.trigger_hidden is not None:
+        fitted.trigger_hidden.pruned(least).save(hidden)
+    elif hidden.exists():
+        hidden.unlink()  # a model rebuilt without the hidden layer scores linearly
     sources = Counter(
         "news-extra.jsonl"
         if a.gold.get("meta", {}).get("set") == "eventscope-annotations"

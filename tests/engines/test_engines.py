@@ -181,3 +181,19 @@ def test_ray_engine_stores_what_the_local_engine_stores(tmp_path: Path, nlp) -> 
     assert summary.stored == 6 and summary.failed == 0
     assert len(summary.peak_rss_mb) == 2
     assert _stored(tmp_path / "ray.duckdb") == _stored(tmp_path / "local.duckdb")
+
+
+def test_workers_run_the_numerical_libraries_on_one_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in local.ONE_THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")  # what the user set stands
+    engine = open_engine(_settings(tmp_path / "x.duckdb", workers=2))
+    assert isinstance(engine, ProcessEngine)
+    try:
+        pool = engine._start()
+        assert pool.submit(os.getenv, "OPENBLAS_NUM_THREADS").result() == "1"
+        assert pool.submit(os.getenv, "MKL_NUM_THREADS").result() == "3"
+    finally:
+        engine.close()

@@ -111,14 +111,17 @@ def test_both_coders_code_a_plain_arrest(coder: str) -> None:
 
 
 def test_a_lexicon_trigger_the_model_supports_is_coded_and_says_so() -> None:
-    # "pardoned" is below the model's own threshold here, but the rule's type has the model's
+    # "withdrew" is below the model's own threshold here, but the rule's type has the model's
     # support: the event is kept, named as the rule's, with the lower confidence of such events.
     model = load_event_model()
-    [event] = _events("The president pardoned the journalist.")
-    assert (event.type, event.trigger.text) == ("CONCEDE", "pardoned")
-    assert event.rule.startswith("lexicon:verbs.tsv:pardon (confirmed by model:")
-    # Its confidence comes from the lexicon events' own calibration (0.53 at this support).
-    assert event.confidence == pytest.approx(model.confidence(0.6, lexicon=True), abs=0.05)
+    [event] = _events("The army withdrew from the town.")
+    assert (event.type, event.trigger.text) == ("RETREAT", "withdrew")
+    assert event.rule.startswith("lexicon:verbs.tsv:withdraw (confirmed by model:")
+    # Its confidence comes from the lexicon events' own calibration, between that of the
+    # least supported such event and the surest.
+    support = model.thresholds["lexicon_support"]
+    low, high = model.confidence(support, lexicon=True), model.confidence(1.0, lexicon=True)
+    assert low <= event.confidence <= high
     assert event.confidence < model.confidence(0.99)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from eventscope.events.model.linear import LinearModel
+from eventscope.events.model.linear import HiddenModel, LinearModel
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,6 +28,12 @@ def train_events():  # type: ignore[no-untyped-def]
     sys.modules["train_events"] = module
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Loading a model keeps its unpacked weights in the cache folder: not the user's.
+    monkeypatch.setenv("EVENTSCOPE_CACHE", str(tmp_path / "own-cache"))
 
 
 def _toy(train_events):  # type: ignore[no-untyped-def]
@@ -167,3 +173,47 @@ def test_confidence_map_pools_equal_scores(train_events) -> None:  # type: ignor
     assert mapped["y"] == sorted(mapped["y"])  # never decreasing
     # 0.8 (a miss) sits below 0.7's one in two: the two pool into one in three.
     assert mapped["x"][:2] == [0.7, 0.8] and mapped["y"][:2] == [0.3333, 0.3333]
+
+
+def test_the_hidden_layer_learns_what_no_single_feature_says(train_events, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # An attack is told by one of two words alone; both together, or neither, tell none (an
+    # exclusive or): no weight per word can say that, a hidden layer can.
+    rows = [["w=a"], ["w=b"], ["w=a", "w=b"], []] * 25
+    labels = [1, 1, 0, 0] * 25
+    dense = [np.zeros(2, dtype=np.float32)] * len(rows)
+    data = train_events.Instances(rows, labels, dense, list(range(len(rows))))
+    settings = {
+        "size": 8, "min_count": 2, "epochs": 200, "learning_rate": 0.01, "dropout": 0.0,
+        "batch": 16,
+    }  # fmt: skip
+    first = train_events.fit_hidden(data, ("NONE", "ASSAULT"), settings=settings, seed=3)
+    second = train_events.fit_hidden(data, ("NONE", "ASSAULT"), settings=settings, seed=3)
+    assert np.array_equal(first.weights, second.weights)  # seeded: the same weights
+    zeros = np.zeros((3, 2), dtype=np.float32)
+    probs = first.probabilities([["w=a"], ["w=b"], ["w=a", "w=b"]], zeros)
+    assert probs[0, 1] > 0.8 and probs[1, 1] > 0.8 and probs[2, 1] < 0.2
+    linear = train_events.fit(data, ("NONE", "ASSAULT"), l2=0.01, min_count=2, max_iter=200)
+    linear_probs = linear.probabilities([["w=a"], ["w=a", "w=b"], []])[:, 1]
+    assert not (linear_probs[0] > 0.5 > max(linear_probs[1], linear_probs[2]))
+    first.save(tmp_path / "h.npz")
+    loaded = HiddenModel.load(tmp_path / "h.npz")
+    assert loaded.vocabulary == first.vocabulary
+    instances = [["w=a"], ["w=a", "w=b", "w=unknown"], []]
+    assert np.allclose(
+        loaded.probabilities(instances, zeros), first.probabilities(instances, zeros), atol=1e-2
+    )
+
+
+def test_the_coder_averages_the_linear_and_the_hidden_readings() -> None:
+    from eventscope.events.model.coder import load_event_model
+
+    model = load_event_model()
+    instances = [["l=attack", "p=VERB"], ["l=meet", "p=VERB"]]
+    dense = np.zeros((2, model.trigger.dense_size), dtype=np.float32)
+    both = model.trigger_probabilities(instances, dense)
+    linear = model.trigger.probabilities(instances, dense)
+    if model.trigger_hidden is None:
+        assert np.array_equal(both, linear)
+    else:
+        hidden = model.trigger_hidden.probabilities(instances, dense)
+        assert np.allclose(both, (linear + hidden) / 2)

@@ -33,6 +33,12 @@ IN_FLIGHT_PER_WORKER = 2
 # every 1,600 articles per worker at the default batch size) keeps it bounded on corpora of
 # any size.
 CHUNKS_PER_WORKER = 50
+# Each worker is one process on one core: the numerical libraries' own thread pools (numpy's
+# BLAS, for spaCy's and the coder's matrix products) would otherwise start a thread per core
+# in every worker, and with two workers on two cores those threads wait on each other
+# (`python bench/scale.py`: two workers at 76% of spaCy alone with them, 86% without). A
+# value the user set stands.
+ONE_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class InProcessEngine:
@@ -114,6 +120,8 @@ class ProcessEngine:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            for name in ONE_THREAD_VARIABLES:  # read by the workers as they start
+                os.environ.setdefault(name, "1")
             # Spawned, not forked: the parent holds a DuckDB connection and threads, which a
             # forked child must not inherit.
             self._pool = ProcessPoolExecutor(

@@ -8,7 +8,9 @@ How a sentence is coded:
 
 1. Every candidate word (``features.is_candidate``) is scored by the trigger model: no event,
    or one of the 16 PLOVER types as the coder would code the act itself ("will meet" is
-   CONSULT here). A word whose best type reaches the model's threshold is a trigger.
+   CONSULT here). The trigger model is a softmax regression, averaged with a network of one
+   hidden layer over the same features where the model folder has one (``HiddenModel``). A
+   word whose best type reaches the model's threshold is a trigger.
 2. Two triggers of one type that are one phrase ("imposed sanctions", "launched an attack":
    one is the object, particle or compound of the other) are one event: the surer is kept.
 3. The factuality model says whether it happened; the PLOVER manual's reductions then give
@@ -43,7 +45,7 @@ from eventscope.events.model.features import (
     role_features,
     trigger_features,
 )
-from eventscope.events.model.linear import LinearModel
+from eventscope.events.model.linear import HiddenModel, LinearModel
 from eventscope.events.model.sectors import antecedent_of, resolve_sector
 from eventscope.events.roles import ActorIndex, first_resolved
 from eventscope.nlp import doc_text
@@ -104,7 +106,8 @@ MENTION_DEPS = frozenset(
 
 @dataclass(frozen=True)
 class EventModel:
-    """The trained coder: three softmax models, their thresholds and the confidence map."""
+    """The trained coder: its softmax models (and the trigger's hidden-layer model), their
+    thresholds and the confidence map."""
 
     name: str
     version: str
@@ -117,6 +120,9 @@ class EventModel:
     # raw score -> P(right), for the model's own triggers and for confirmed lexicon triggers
     calibration: dict[str, tuple[tuple[float, ...], tuple[float, ...]]]
     meta: dict[str, Any] = field(default_factory=dict)
+    # A second trigger scorer with a hidden layer; its probabilities are averaged with the
+    # linear model's (an ensemble of two readings of the same features). None: linear alone.
+    trigger_hidden: HiddenModel | None = None
 
     @property
     def label(self) -> str:
@@ -150,6 +156,16 @@ class EventModel:
         lean = np.delete(rows, none, axis=1).max(axis=1) - rows[:, none]
         return frozenset(name[2:] for name, x in zip(names, lean, strict=True) if x <= 0)
 
+    def trigger_probabilities(
+        self, instances: Sequence[Sequence[str]], dense: np.ndarray | None
+    ) -> np.ndarray:
+        """Per candidate word, the probability of no event and of each type: the linear
+        model's, averaged with the hidden-layer model's where there is one."""
+        probs = self.trigger.probabilities(instances, dense)
+        if self.trigger_hidden is not None:
+            probs = (probs + self.trigger_hidden.probabilities(instances, dense)) / 2.0
+        return probs
+
     def confidence(self, score: float, *, lexicon: bool = False) -> float:
         xs, ys = self.calibration.get("lexicon" if lexicon else "model", ((), ()))
         if not xs:
@@ -158,6 +174,7 @@ class EventModel:
 
 
 MODEL_FILES = ("trigger.npz", "factuality.npz", "roles.npz", "countries.npz", "sectors.npz")
+HIDDEN_FILE = "trigger_hidden.npz"  # optional: a model folder without it scores linearly
 
 
 def default_model_dir() -> Path:
@@ -177,8 +194,9 @@ def load_event_model(path: str | None = None) -> EventModel:
             '`python training/train_events.py`, or set event_coder = "lexicon"'
         )
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    hidden = folder / HIDDEN_FILE
     digest = hashlib.sha256()
-    for name in ("meta.json", *MODEL_FILES):
+    for name in ("meta.json", *MODEL_FILES, *([HIDDEN_FILE] if hidden.is_file() else [])):
         digest.update((folder / name).read_bytes())
     calibration = {
         name: (tuple(points["x"]), tuple(points["y"]))
@@ -195,6 +213,7 @@ def load_event_model(path: str | None = None) -> EventModel:
         thresholds=dict(meta["thresholds"]),
         calibration=calibration,
         meta=meta,
+        trigger_hidden=HiddenModel.load(hidden) if hidden.is_file() else None,
     )
 
 
@@ -255,7 +274,7 @@ def find_triggers(span: SpacySpan, ctx: ArticleContext, model: EventModel) -> li
     tokens = candidate_tokens(span, ctx, model)
     if not tokens:
         return []
-    return decode_triggers(tokens, score_triggers(tokens, ctx, model.trigger), ctx, model)
+    return decode_triggers(tokens, score_triggers(tokens, ctx, model), ctx, model)
 
 
 def decode_triggers(
@@ -309,7 +328,7 @@ def article_triggers(
     every = [t for tokens in per_sentence for t in tokens]
     if not every:
         return [[] for _ in spans]
-    probs = score_triggers(every, ctx, model.trigger)
+    probs = score_triggers(every, ctx, model)
     out: list[list[Trigger]] = []
     start = 0
     for tokens in per_sentence:
@@ -365,9 +384,9 @@ def drop_overlapped(events: Sequence[Event]) -> list[Event]:
     ]
 
 
-def score_triggers(tokens: Sequence[Token], ctx: ArticleContext, model: LinearModel) -> np.ndarray:
+def score_triggers(tokens: Sequence[Token], ctx: ArticleContext, model: EventModel) -> np.ndarray:
     instances = [trigger_features(t, ctx) for t in tokens]
-    return model.probabilities(instances, trigger_dense(ctx.doc, tokens))
+    return model.trigger_probabilities(instances, trigger_dense(ctx.doc, tokens))
 
 
 def merge_phrases(found: list[Trigger]) -> list[Trigger]:

@@ -1,4 +1,6 @@
-"""Softmax regression over named sparse features and a dense vector: the learned coder's scorer.
+"""Softmax regression over named sparse features and a dense vector (``LinearModel``), and a
+network with one hidden layer over the same inputs (``HiddenModel``): the learned coder's
+scorers.
 
 A ``LinearModel`` maps an instance (a list of feature names, and optionally a dense vector such
 as spaCy's token vector) to a probability per class. Weights live in one ``.npz`` archive: the
@@ -10,6 +12,7 @@ the biases. Nothing else is stored: no text, no examples. Inference needs numpy 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +22,28 @@ from typing import Any
 import numpy as np
 
 SEPARATOR = "\x00"  # between the feature names of a saved model
+
+
+def sum_rows(
+    matrix: np.ndarray, vocabulary: dict[str, int], instances: Sequence[Sequence[str]]
+) -> np.ndarray:
+    """Per instance, the sum of the matrix rows of its known features (each counted once):
+    (instances, columns), float32."""
+    out = np.zeros((len(instances), matrix.shape[1]), dtype=np.float32)
+    lookup = vocabulary.get
+    rows: list[int] = []  # every instance's feature rows, one after the other
+    starts: list[int] = []
+    owners: list[int] = []
+    for n, names in enumerate(instances):
+        found = set(map(lookup, names))
+        found.discard(None)  # type: ignore[arg-type]
+        if found:
+            starts.append(len(rows))
+            owners.append(n)
+            rows.extend(found)  # type: ignore[arg-type]
+    if rows:
+        out[owners] = np.add.reduceat(matrix[rows], starts, axis=0)
+    return out
 
 
 @dataclass(frozen=True)
@@ -37,20 +62,7 @@ class LinearModel:
 
     def logits(self, instances: Sequence[Sequence[str]], dense: np.ndarray | None) -> np.ndarray:
         """Scores (instances, classes) before the softmax."""
-        out = np.zeros((len(instances), len(self.classes)), dtype=np.float32)
-        lookup = self.vocabulary.get
-        rows: list[int] = []  # every instance's feature rows, one after the other
-        starts: list[int] = []
-        owners: list[int] = []
-        for n, names in enumerate(instances):
-            found = set(map(lookup, names))
-            found.discard(None)  # type: ignore[arg-type]
-            if found:
-                starts.append(len(rows))
-                owners.append(n)
-                rows.extend(found)  # type: ignore[arg-type]
-        if rows:
-            out[owners] = np.add.reduceat(self.weights[rows], starts, axis=0)
+        out = sum_rows(self.weights, self.vocabulary, instances)
         out += self.bias
         if dense is not None and self.dense_size:
             out += dense @ self.dense_weights
@@ -105,13 +117,13 @@ class LinearModel:
             return cls(
                 classes=tuple(str(c) for c in data["classes"]),
                 vocabulary=dict(zip(names, range(len(names)), strict=True)),
-                weights=_float32_weights(path, data),
+                weights=_float32_weights(path, data, "weights"),
                 dense_weights=data["dense_weights"].astype(np.float32),
                 bias=data["bias"].astype(np.float32),
             )
 
 
-def _float32_weights(path: Path, data: Any) -> np.ndarray:
+def _float32_weights(path: Path, data: Any, key: str) -> np.ndarray:
     """The model's weight matrix as float32. Stored compressed as float16 (half the size in
     the repository), it takes a decompression and a conversion at every start; so the first
     load keeps the float32 matrix in the cache folder, and later loads map that file, which
@@ -128,7 +140,7 @@ def _float32_weights(path: Path, data: Any) -> np.ndarray:
         return np.asarray(np.load(cached, mmap_mode="r", allow_pickle=False))
     except (OSError, ValueError):
         pass
-    weights = data["weights"].astype(np.float32)
+    weights = data[key].astype(np.float32)
     partial = cached.with_name(f"{cached.stem}.{os.getpid()}.partial")
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
@@ -142,6 +154,86 @@ def _float32_weights(path: Path, data: Any) -> np.ndarray:
         with contextlib.suppress(OSError):  # a half-written copy (a full disk) is not left
             partial.unlink()
     return weights
+
+
+@dataclass(frozen=True)
+class HiddenModel:
+    """One hidden layer over the same instances: h = relu(sum of the rows of the instance's
+    features + dense @ dense_weights + bias), score(class) = h @ output + output_bias. Where a
+    linear model adds up what each feature says alone, the hidden units read features
+    together (a word and its object, its head and the sentence's rules); the event coder
+    averages its probabilities with the linear model's (``EventModel.trigger_probabilities``).
+    Stored like ``LinearModel``, with the hidden weights as float16."""
+
+    classes: tuple[str, ...]
+    vocabulary: dict[str, int]
+    weights: np.ndarray  # (features, hidden)
+    dense_weights: np.ndarray  # (dense dims, hidden)
+    bias: np.ndarray  # (hidden,)
+    output: np.ndarray  # (hidden, classes)
+    output_bias: np.ndarray  # (classes,)
+
+    @property
+    def dense_size(self) -> int:
+        return int(self.dense_weights.shape[0])
+
+    def hidden(self, instances: Sequence[Sequence[str]], dense: np.ndarray | None) -> np.ndarray:
+        """The hidden units (instances, hidden) after the rectifier."""
+        out = sum_rows(self.weights, self.vocabulary, instances)
+        out += self.bias
+        if dense is not None and self.dense_size:
+            out += dense @ self.dense_weights
+        return np.maximum(out, 0.0)
+
+    def probabilities(
+        self, instances: Sequence[Sequence[str]], dense: np.ndarray | None = None
+    ) -> np.ndarray:
+        return softmax(self.hidden(instances, dense) @ self.output + self.output_bias)
+
+    def pruned(self, min_weight: float) -> HiddenModel:
+        """The model without the feature rows whose weights all stay below ``min_weight``
+        once stored (as ``LinearModel.pruned``)."""
+        if min_weight <= 0:
+            return self
+        stored = np.abs(self.weights.astype(np.float16).astype(np.float32)).max(axis=1)
+        keep = np.flatnonzero(stored >= min_weight)
+        names = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        return dataclasses.replace(
+            self,
+            vocabulary={names[row]: n for n, row in enumerate(keep)},
+            weights=self.weights[keep],
+        )
+
+    def save(self, path: Path) -> None:
+        names = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        if any(SEPARATOR in name for name in names):
+            raise ValueError("a feature name holds a NUL character")
+        joined = SEPARATOR.join(names).encode("utf-8")
+        np.savez_compressed(
+            path,
+            classes=np.array(self.classes),
+            vocabulary_utf8=np.frombuffer(joined, dtype=np.uint8),
+            weights=self.weights.astype(np.float16),
+            dense_weights=self.dense_weights.astype(np.float32),
+            bias=self.bias.astype(np.float32),
+            output=self.output.astype(np.float32),
+            output_bias=self.output_bias.astype(np.float32),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> HiddenModel:
+        with np.load(path, allow_pickle=False) as data:
+            text = data["vocabulary_utf8"].tobytes().decode("utf-8")
+            names: list[str] = text.split(SEPARATOR) if text else []
+            return cls(
+                classes=tuple(str(c) for c in data["classes"]),
+                vocabulary=dict(zip(names, range(len(names)), strict=True)),
+                weights=_float32_weights(path, data, "weights"),
+                dense_weights=data["dense_weights"].astype(np.float32),
+                bias=data["bias"].astype(np.float32),
+                output=data["output"].astype(np.float32),
+                output_bias=data["output_bias"].astype(np.float32),
+            )
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
