@@ -499,9 +499,11 @@ _DEMONSTRATION_WORDS = frozenset(
 
 def is_demonstration(event: Event) -> bool:
     """Whether an event is a demonstration that happened (an asserted PROTEST whose trigger
-    names a protest, a rally or a march): ACLED records each one, whatever the sentence's
-    other words are about (an election, a court case)."""
-    if event.type != "PROTEST" or event.factuality != "asserted":
+    names a protest, a rally or a march, by someone named): ACLED records each one, whatever
+    the sentence's other words are about (an election, a court case). A protest with no one
+    named is too often a manner of speaking ("skipped the inauguration in protest", "the
+    spirit of protest")."""
+    if event.type != "PROTEST" or event.factuality != "asserted" or not event.source:
         return False
     return bool(_DEMONSTRATION_WORDS.intersection(event.trigger.text.lower().split()))
 
