@@ -419,27 +419,35 @@ SECTORS = (
 # ---------------------------------------------------------------- fitting
 
 
-def fit(
-    data: Instances, classes: Sequence[str], *, l2: float, min_count: int, max_iter: int
-) -> LinearModel:
-    """Softmax regression with an L2 penalty, by L-BFGS from zeros (deterministic)."""
+def design(rows: Sequence[Sequence[str]], min_count: int) -> tuple[dict[str, int], Any]:
+    """The vocabulary (features in at least ``min_count`` instances, sorted) and the instances
+    as a sparse 0/1 matrix over it (scipy CSR, float32)."""
     from scipy import sparse
-    from scipy.optimize import minimize
 
     counts: Counter[str] = Counter()
-    for row in data.rows:
+    for row in rows:
         counts.update(set(row))
     names = sorted(f for f, c in counts.items() if c >= min_count)
     vocab = {f: n for n, f in enumerate(names)}
     indptr, indices = [0], []
-    for row in data.rows:
+    for row in rows:
         indices.extend(sorted({vocab[f] for f in row if f in vocab}))
         indptr.append(len(indices))
-    n, v, k = len(data.rows), len(vocab), len(classes)
     x = sparse.csr_matrix(
         (np.ones(len(indices), np.float32), np.array(indices, dtype=np.int64), indptr),
-        shape=(n, v),
+        shape=(len(rows), len(vocab)),
     )
+    return vocab, x
+
+
+def fit(
+    data: Instances, classes: Sequence[str], *, l2: float, min_count: int, max_iter: int
+) -> LinearModel:
+    """Softmax regression with an L2 penalty, by L-BFGS from zeros (deterministic)."""
+    from scipy.optimize import minimize
+
+    vocab, x = design(data.rows, min_count)
+    n, v, k = len(data.rows), len(vocab), len(classes)
     xt = x.T.tocsr()
     dense_x = (
         np.vstack(data.dense).astype(np.float32) if data.dense else np.zeros((n, 0), np.float32)
@@ -488,23 +496,9 @@ def fit_hidden(
     at zero (a feature seen too seldom to move stays near zero and is pruned), the hidden
     biases at 0.1 (every unit starts active); the batches and the dropout are drawn from the
     same generator."""
-    from scipy import sparse
-
     hidden = settings["size"]
-    counts: Counter[str] = Counter()
-    for row in data.rows:
-        counts.update(set(row))
-    names = sorted(f for f, c in counts.items() if c >= settings["min_count"])
-    vocab = {f: n for n, f in enumerate(names)}
-    indptr, indices = [0], []
-    for row in data.rows:
-        indices.extend(sorted({vocab[f] for f in row if f in vocab}))
-        indptr.append(len(indices))
+    vocab, x = design(data.rows, settings["min_count"])
     n, v, k = len(data.rows), len(vocab), len(classes)
-    x = sparse.csr_matrix(
-        (np.ones(len(indices), np.float32), np.array(indices, dtype=np.int64), indptr),
-        shape=(n, v),
-    )
     dense_x = np.vstack(data.dense).astype(np.float32)
     y = np.array(data.labels)
     rng = np.random.default_rng(seed)

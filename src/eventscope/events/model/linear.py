@@ -79,28 +79,14 @@ class LinearModel:
         costs load time."""
         if min_weight <= 0:
             return self
-        stored = np.abs(self.weights.astype(np.float16).astype(np.float32)).max(axis=1)
-        keep = np.flatnonzero(stored >= min_weight)
-        names = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        return LinearModel(
-            classes=self.classes,
-            vocabulary={names[row]: n for n, row in enumerate(keep)},
-            weights=self.weights[keep],
-            dense_weights=self.dense_weights,
-            bias=self.bias,
-        )
+        vocabulary, keep = _kept_rows(self.weights, self.vocabulary, min_weight)
+        return dataclasses.replace(self, vocabulary=vocabulary, weights=self.weights[keep])
 
     def save(self, path: Path) -> None:
-        names = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        # The feature names as one UTF-8 text, NUL between them: far quicker to load than an
-        # array of strings (start-up waits for it). A name may hold a line break, never a NUL.
-        if any(SEPARATOR in name for name in names):
-            raise ValueError("a feature name holds a NUL character")
-        joined = SEPARATOR.join(names).encode("utf-8")
         np.savez_compressed(
             path,
             classes=np.array(self.classes),
-            vocabulary_utf8=np.frombuffer(joined, dtype=np.uint8),
+            vocabulary_utf8=_joined_names(self.vocabulary),
             weights=self.weights.astype(np.float16),
             dense_weights=self.dense_weights.astype(np.float32),
             bias=self.bias.astype(np.float32),
@@ -109,11 +95,7 @@ class LinearModel:
     @classmethod
     def load(cls, path: Path) -> LinearModel:
         with np.load(path, allow_pickle=False) as data:
-            if "vocabulary_utf8" in data.files:
-                text = data["vocabulary_utf8"].tobytes().decode("utf-8")
-                names: list[str] = text.split(SEPARATOR) if text else []
-            else:  # the format of models saved before the names were one text
-                names = data["vocabulary"].tolist()
+            names = _names(data)
             return cls(
                 classes=tuple(str(c) for c in data["classes"]),
                 vocabulary=dict(zip(names, range(len(names)), strict=True)),
@@ -121,6 +103,35 @@ class LinearModel:
                 dense_weights=data["dense_weights"].astype(np.float32),
                 bias=data["bias"].astype(np.float32),
             )
+
+
+def _kept_rows(
+    weights: np.ndarray, vocabulary: dict[str, int], min_weight: float
+) -> tuple[dict[str, int], np.ndarray]:
+    """The vocabulary of the feature rows whose weights reach ``min_weight`` in absolute value
+    once stored as float16, and those rows' indices."""
+    stored = np.abs(weights.astype(np.float16).astype(np.float32)).max(axis=1)
+    keep = np.flatnonzero(stored >= min_weight)
+    names = sorted(vocabulary, key=vocabulary.__getitem__)
+    return {names[row]: n for n, row in enumerate(keep)}, keep
+
+
+def _joined_names(vocabulary: dict[str, int]) -> np.ndarray:
+    """The feature names in row order as one UTF-8 text, NUL between them: far quicker to load
+    than an array of strings (start-up waits for it). A name may hold a line break, never a
+    NUL."""
+    names = sorted(vocabulary, key=vocabulary.__getitem__)
+    if any(SEPARATOR in name for name in names):
+        raise ValueError("a feature name holds a NUL character")
+    return np.frombuffer(SEPARATOR.join(names).encode("utf-8"), dtype=np.uint8)
+
+
+def _names(data: Any) -> list[str]:
+    """The feature names of a saved model, in row order."""
+    if "vocabulary_utf8" in data.files:
+        text = data["vocabulary_utf8"].tobytes().decode("utf-8")
+        return text.split(SEPARATOR) if text else []
+    return list(data["vocabulary"].tolist())  # models saved before the names were one text
 
 
 def _float32_weights(path: Path, data: Any, key: str) -> np.ndarray:
@@ -195,24 +206,14 @@ class HiddenModel:
         once stored (as ``LinearModel.pruned``)."""
         if min_weight <= 0:
             return self
-        stored = np.abs(self.weights.astype(np.float16).astype(np.float32)).max(axis=1)
-        keep = np.flatnonzero(stored >= min_weight)
-        names = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        return dataclasses.replace(
-            self,
-            vocabulary={names[row]: n for n, row in enumerate(keep)},
-            weights=self.weights[keep],
-        )
+        vocabulary, keep = _kept_rows(self.weights, self.vocabulary, min_weight)
+        return dataclasses.replace(self, vocabulary=vocabulary, weights=self.weights[keep])
 
     def save(self, path: Path) -> None:
-        names = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        if any(SEPARATOR in name for name in names):
-            raise ValueError("a feature name holds a NUL character")
-        joined = SEPARATOR.join(names).encode("utf-8")
         np.savez_compressed(
             path,
             classes=np.array(self.classes),
-            vocabulary_utf8=np.frombuffer(joined, dtype=np.uint8),
+            vocabulary_utf8=_joined_names(self.vocabulary),
             weights=self.weights.astype(np.float16),
             dense_weights=self.dense_weights.astype(np.float32),
             bias=self.bias.astype(np.float32),
@@ -223,8 +224,7 @@ class HiddenModel:
     @classmethod
     def load(cls, path: Path) -> HiddenModel:
         with np.load(path, allow_pickle=False) as data:
-            text = data["vocabulary_utf8"].tobytes().decode("utf-8")
-            names: list[str] = text.split(SEPARATOR) if text else []
+            names = _names(data)
             return cls(
                 classes=tuple(str(c) for c in data["classes"]),
                 vocabulary=dict(zip(names, range(len(names)), strict=True)),
