@@ -563,6 +563,25 @@ GRENADE_WORDS = re.compile(
 )
 
 
+def codebook_class(span: SpacySpan, found: str, p: float, model: AcledModel) -> tuple[str, float]:
+    """The classifier's class of a sentence (``found``, with its probability), or the one the
+    codebook's rules give it: a road blockade makes a peaceful protest violent; weapons found
+    or seized, where no ACLED class (or a territory class) was sure; sexual violence, where no
+    class or a plain attack was; a grenade in a clash or an attack. A rule's class where none
+    was sure takes the probability at which the classifier would label."""
+    unsure = found not in ACLED_TYPES or p < model.threshold
+    sure = max(p, model.threshold, model.lead_threshold)
+    if found == "PEACEFUL_PROTEST" and blocks_roads(span):
+        return "VIOLENT_DEMONSTRATION", p
+    if (unsure or found in TERRITORY_CHANGES) and weapons_found(span):
+        return "DISRUPTED_WEAPONS_USE", sure
+    if (unsure or found == "ATTACK") and SEXUAL_VIOLENCE_WORDS.search(span.text):
+        return "SEXUAL_VIOLENCE", sure
+    if found in ("ARMED_CLASH", "ATTACK") and GRENADE_WORDS.search(span.text):
+        return "GRENADE", p
+    return found, p
+
+
 def _is_state_forces(actors: Sequence[Actor]) -> bool:
     """Whether the first actor with a sector is an army, police or security service: an
     attack on them is a battle in ACLED's terms ("militants attacked a police post")."""
@@ -641,20 +660,7 @@ def label_article(
     if model is not None:
         items = [(spans[n], by_sentence.get(n, []), spans.get(following.get(n, -1))) for n in read]
         decided = dict(zip(read, classify_sentences(model, items), strict=True))
-        sure = max(model.threshold, model.lead_threshold)
-        for n, (found, p) in decided.items():
-            if found == "PEACEFUL_PROTEST" and blocks_roads(spans[n]):
-                decided[n] = ("VIOLENT_DEMONSTRATION", p)
-            elif (
-                found not in ACLED_TYPES or p < model.threshold or found in TERRITORY_CHANGES
-            ) and weapons_found(spans[n]):
-                decided[n] = ("DISRUPTED_WEAPONS_USE", max(p, sure))
-            elif (
-                found not in ACLED_TYPES or p < model.threshold or found == "ATTACK"
-            ) and SEXUAL_VIOLENCE_WORDS.search(spans[n].text):
-                decided[n] = ("SEXUAL_VIOLENCE", max(p, sure))
-            elif found in ("ARMED_CLASH", "ATTACK") and GRENADE_WORDS.search(spans[n].text):
-                decided[n] = ("GRENADE", p)
+        decided = {n: codebook_class(spans[n], *decided[n], model) for n in read}
 
     @functools.cache
     def stated(n: int) -> int | None:
