@@ -12,7 +12,9 @@ offsets), against the coded text of the article (its first ``extent`` characters
 ``training/annotations/news-extra.jsonl``: ids, offsets and labels only (``eventscope.annotations``
 describes the format), never the words. An article coded in two batches gets both codings; the
 one of the earlier batch is the primary one (it trains the model), the other measures agreement.
-A file the checker finds problems in is reported and left out.
+A file the checker finds problems in is reported and left out. A batch that no RAW_DIR holds a
+folder of keeps its lines of the existing ``news-extra.jsonl`` (a new round is imported with
+only its own folders, and the earlier rounds' codings stay as they were).
 """
 
 from __future__ import annotations
@@ -76,8 +78,17 @@ def main(argv: list[str] | None = None) -> int:
     checker.ARTICLES.update({i: {"id": i, "text": t} for i, t in texts.items()})
     guide = hashlib.sha256((SHARED / "annotation" / "GUIDE.md").read_bytes()).hexdigest()[:12]
     corpus_file = {i: ("bbc.jsonl" if i.startswith("bbc-") else "abp-5k.jsonl") for i in extents}
+    kept: dict[str, list[dict]] = {}
+    if OUT.exists():
+        for line in map(json.loads, OUT.read_text(encoding="utf-8").splitlines()):
+            kept.setdefault(line["coder"], []).append(line)
     lines, seen, bad = [], set(), 0
     for batch in sorted(plan["batches"]):
+        if not any((d / batch).is_dir() for d in args.raw):
+            for line in kept.get(batch, []):
+                lines.append(line | {"primary": line["id"] not in seen})
+                seen.add(line["id"])
+            continue
         for article in plan["batches"][batch]:
             found = [d / batch / f"{article}.json" for d in args.raw]
             path = next((p for p in found if p.exists()), found[-1])

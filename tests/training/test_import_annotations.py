@@ -1,0 +1,105 @@
+"""Importing coders' files: a new round is imported with only its own folders, and the earlier
+rounds' standoff lines stay as they were."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKER = ROOT.parent / "shared" / "annotation" / "make_gold.py"
+
+TEXTS = {
+    "art-one": "The mayor of Springfield met the governor on Monday. Nothing else happened.\n",
+    "art-two": "Protesters marched in Shelbyville. Police arrested two of them on Tuesday.\n",
+}
+
+
+@pytest.fixture
+def importer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    if not CHECKER.exists():
+        pytest.skip("the annotation guide's checker (../shared/annotation) is not here")
+    spec = importlib.util.spec_from_file_location(
+        "import_annotations", ROOT / "training" / "import_annotations.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["import_annotations"] = module
+    spec.loader.exec_module(module)
+    plan = {
+        "articles": [{"id": i, "extent": len(t)} for i, t in TEXTS.items()],
+        "batches": {"b01": ["art-one"], "b02": ["art-two"]},
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    monkeypatch.setattr(module, "PLAN", tmp_path / "plan.json")
+    monkeypatch.setattr(module, "OUT", tmp_path / "news-extra.jsonl")
+    monkeypatch.setattr(
+        module, "read_corpus", lambda folder, wanted: {i: {"text": TEXTS[i]} for i in wanted}
+    )
+    return module
+
+
+def _event(evidence: str, typ: str, trigger: str, source: str, target: str | None) -> dict:
+    def actor(words: str) -> dict[str, Any]:
+        return {"text": words, "country": "USA", "sector": "GOV"}
+
+    return {
+        "evidence": evidence,
+        "type": typ,
+        "mode": None,
+        "factuality": "asserted",
+        "trigger": trigger,
+        "source": [actor(source)],
+        "target": [actor(target)] if target else [],
+    }
+
+
+def _write(raw: Path, batch: str, article: str, events: list[dict]) -> None:
+    (raw / batch).mkdir(parents=True, exist_ok=True)
+    body = {"id": article, "events": events}
+    (raw / batch / f"{article}.json").write_text(json.dumps(body), encoding="utf-8")
+
+
+def _lines(module) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+    text = module.OUT.read_text(encoding="utf-8")
+    return {line["coder"]: line for line in map(json.loads, text.splitlines())}
+
+
+def test_a_later_round_keeps_the_batches_it_does_not_hold(importer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    meeting = _event(
+        "The mayor of Springfield met the governor on Monday.",
+        "CONSULT",
+        "met",
+        "The mayor of Springfield",
+        "the governor",
+    )
+    march = _event("Protesters marched in Shelbyville.", "PROTEST", "marched", "Protesters", None)
+    arrest = _event(
+        "Police arrested two of them on Tuesday.", "COERCE", "arrested", "Police", "them"
+    )
+    first = tmp_path / "round1"
+    _write(first, "b01", "art-one", [meeting])
+    _write(first, "b02", "art-two", [march])
+    assert importer.main([str(first)]) == 0
+    before = _lines(importer)
+    assert [len(before[b]["events"]) for b in ("b01", "b02")] == [1, 1]
+
+    # A completeness pass over b02 only: b01's line stays, b02's is re-read.
+    second = tmp_path / "round2"
+    _write(second, "b02", "art-two", [march, arrest])
+    assert importer.main([str(second)]) == 0
+    after = _lines(importer)
+    assert after["b01"] == before["b01"]
+    assert len(after["b02"]["events"]) == 2
+    assert after["b02"]["events"][1]["type"] == "COERCE"
+    assert "arrested" not in importer.OUT.read_text(encoding="utf-8")  # offsets, never words
+
+    # A folder that holds the batch but not the article's file is reported, not skipped.
+    (tmp_path / "round3" / "b01").mkdir(parents=True)
+    assert importer.main([str(tmp_path / "round3")]) == 1
+    assert "b01" not in _lines(importer)
