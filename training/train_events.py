@@ -96,6 +96,7 @@ from eventscope.places import find_places
 from eventscope.records import Actor, Event, Sentence
 from eventscope.text import content_spans as text_content_spans
 from eventscope.text import split_sentences
+from eventscope.text.spliced import masked_for_parse
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "training" / "events.toml"
@@ -196,9 +197,10 @@ def parse_all(texts: Sequence[str], model: str, cache: Path) -> list[Any]:
 
     nlp = load_nlp(model)
     cache.mkdir(parents=True, exist_ok=True)
-    keys = [hashlib.sha1(f"{model}\0{t}".encode()).hexdigest() for t in texts]
+    keys = [hashlib.sha1(f"{model}\0{masked_for_parse(t)}".encode()).hexdigest() for t in texts]
     missing = [n for n, k in enumerate(keys) if not (cache / f"{k}.doc").exists()]
-    for n, doc in zip(missing, nlp.pipe((texts[n] for n in missing), batch_size=16), strict=True):
+    parsed = nlp.pipe((masked_for_parse(texts[n]) for n in missing), batch_size=16)
+    for n, doc in zip(missing, parsed, strict=True):
         (cache / f"{keys[n]}.doc").write_bytes(doc.to_bytes(exclude=["user_data"]))
     return [Doc(nlp.vocab).from_bytes((cache / f"{k}.doc").read_bytes()) for k in keys]
 

@@ -34,6 +34,7 @@ from eventscope.places import find_places, locate_events
 from eventscope.records import Article, Extraction, Failure
 from eventscope.settings import Settings, load_settings
 from eventscope.text import load_text_rules, split_sentences
+from eventscope.text.spliced import masked_for_parse
 from eventscope.versions import code_version, tables_version
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ class Pipeline:
 
     def extract(self, article: Article) -> Extraction:
         """Code one article. Errors raise (use ``extract_many`` for per-document handling)."""
-        return self._extract_doc(article, self.nlp(article.text))
+        return self._extract_doc(article, self.nlp(masked_for_parse(article.text)))
 
     def extract_many(self, items: Iterable[Article | Failure]) -> Iterator[Extraction | Failure]:
         """Code a stream; input Failures pass through, and a document that breaks a stage
@@ -165,7 +166,7 @@ class Pipeline:
             # A batch that runs over its documents' time is parsed again one by one, below,
             # each under its own limit, so that only the slow one fails.
             with time_limit(max_seconds * len(articles), document="a batch"):
-                docs = list(self.nlp.pipe(a.text for a in articles))
+                docs = list(self.nlp.pipe(masked_for_parse(a.text) for a in articles))
             self._timed("parse", started)
             return {a.id: d for a, d in zip(articles, docs, strict=True)}
         except Exception:  # noqa: BLE001 - find which document broke the batch
@@ -173,14 +174,14 @@ class Pipeline:
             for article in articles:
                 try:
                     with time_limit(max_seconds, document=_name(article)):
-                        parsed[article.id] = self.nlp(article.text)
+                        parsed[article.id] = self.nlp(masked_for_parse(article.text))
                 except Exception as exc:  # noqa: BLE001
                     parsed[article.id] = _failure(article, "parse", exc)
             return parsed
 
     def _extract_doc(self, article: Article, doc: Doc | None) -> Extraction:
         if doc is None:
-            doc = self.nlp(article.text)
+            doc = self.nlp(masked_for_parse(article.text))
         published = article.published
         clock = time.perf_counter()
         sentences = split_sentences(article, doc)

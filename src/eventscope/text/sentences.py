@@ -26,6 +26,7 @@ from eventscope.text.rules import (
     headline_verdict,
     load_text_rules,
 )
+from eventscope.text.spliced import masked_for_parse
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -57,14 +58,15 @@ def split_sentences(
 ) -> tuple[Sentence, ...]:
     """The article's sentences, in order, each flagged when it is not part of the story.
 
-    Consumes the Article and the spaCy Doc made from exactly ``article.text``; produces
+    Consumes the Article and the spaCy Doc made from ``article.text`` (or from
+    ``masked_for_parse`` of it: spliced name cards blanked); produces
     Sentences with article offsets (stripped of surrounding whitespace, consecutive
     ``index`` from 0). Flagged sentences (boilerplate, caption, foreign_headline, byline)
     are kept, with the rule that fired in ``flag_reason``. ``rules`` defaults to the table
     in data/text/boilerplate.tsv.
     """
     text = article.text
-    if doc_text(doc) != text:
+    if doc_text(doc) != text and doc_text(doc) != masked_for_parse(text):
         raise ValueError("the spaCy Doc was not made from this article's text")
     rules = rules if rules is not None else load_text_rules()
     lines = text_spans(text, _LINE_BREAK)
