@@ -108,6 +108,7 @@ TYPES = (
 FACTUALITY = ("asserted", "negated", "hypothetical", "planned", "reported")
 GUIDE = ROOT.parent / "shared" / "annotation" / "GUIDE.md"
 # The evaluation sets no part of the model ever saw (reported by `eventscope eval`).
+MIN_BLOCK = 20  # the fewest held-out events a step of the confidence map is estimated from
 DECODE_KEYS = ("source", "target", "min_word", "lexicon_support")  # CV decodes with all
 NOT_TRAINED_ON = [
     "news-dev.jsonl",
@@ -779,17 +780,34 @@ def calibrate(
     return {kind: isotonic(found) for kind, found in points.items()}
 
 
-def isotonic(points: Sequence[tuple[float, int]]) -> dict[str, list[float]]:
-    """Pool-adjacent-violators over (score, hit) points; equal scores are one block."""
+def isotonic(
+    points: Sequence[tuple[float, int]], min_block: int = MIN_BLOCK
+) -> dict[str, list[float]]:
+    """Pool-adjacent-violators over (score, hit) points; equal scores are one block, and
+    neighbouring scores are pooled until a block holds ``min_block`` points (one wrong event
+    at the lowest score must not map that score to a confidence of 0)."""
     by_score: dict[float, list[int]] = {}
     for s, hit in points:
         by_score.setdefault(s, [0, 0])
         by_score[s][0] += hit
         by_score[s][1] += 1
-    blocks: list[list[float]] = []  # [hits, count, lowest score, highest score]
+    pooled: list[list[float]] = []  # [hits, count, lowest score, highest score]
     for s in sorted(by_score):
         hits, count = by_score[s]
-        blocks.append([hits, count, s, s])
+        if pooled and pooled[-1][1] < min_block:
+            pooled[-1][0] += hits
+            pooled[-1][1] += count
+            pooled[-1][3] = s
+        else:
+            pooled.append([hits, count, s, s])
+    if len(pooled) > 1 and pooled[-1][1] < min_block:
+        hits, count, _, top = pooled.pop()
+        pooled[-1][0] += hits
+        pooled[-1][1] += count
+        pooled[-1][3] = top
+    blocks: list[list[float]] = []
+    for block in pooled:
+        blocks.append(block)
         while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
             hits, count, _, top = blocks.pop()
             blocks[-1][0] += hits

@@ -168,11 +168,20 @@ def test_pruning_drops_only_features_that_barely_move_a_score() -> None:
 def test_confidence_map_pools_equal_scores(train_events) -> None:  # type: ignore[no-untyped-def]
     # At score 1.0 three of four events are right: one block at 0.75, not a 1.0 for the hits.
     points = [(0.7, 0), (0.7, 1), (0.8, 0), (1.0, 0), (1.0, 1), (1.0, 1), (1.0, 1)]
-    mapped = train_events.isotonic(points)
+    mapped = train_events.isotonic(points, min_block=1)
     assert mapped["y"][-1] == 0.75
     assert mapped["y"] == sorted(mapped["y"])  # never decreasing
     # 0.8 (a miss) sits below 0.7's one in two: the two pool into one in three.
     assert mapped["x"][:2] == [0.7, 0.8] and mapped["y"][:2] == [0.3333, 0.3333]
+
+
+def test_a_rare_lowest_score_is_pooled_not_mapped_to_zero(train_events) -> None:  # type: ignore[no-untyped-def]
+    # One wrong event alone at the lowest score, then twenty at 0.62 of which 12 are right.
+    points = [(0.61, 0)] + [(0.62, int(n < 12)) for n in range(20)] + [(0.9, 1)] * 30
+    mapped = train_events.isotonic(points, min_block=20)
+    assert mapped["y"][0] == round(12 / 21, 4)  # pooled with its neighbours, not 0
+    assert mapped["y"] == sorted(mapped["y"])
+    assert train_events.isotonic(points, min_block=1)["y"][0] == 0.0  # what it was before
 
 
 def test_the_hidden_layer_learns_what_no_single_feature_says(train_events, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
