@@ -3,13 +3,12 @@ rounds' standoff lines stay as they were."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from training_scripts import load_training_script
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKER = ROOT.parent / "shared" / "annotation" / "make_gold.py"
@@ -24,13 +23,7 @@ TEXTS = {
 def importer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     if not CHECKER.exists():
         pytest.skip("the annotation guide's checker (../shared/annotation) is not here")
-    spec = importlib.util.spec_from_file_location(
-        "import_annotations", ROOT / "training" / "import_annotations.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["import_annotations"] = module
-    spec.loader.exec_module(module)
+    module = load_training_script("import_annotations")
     plan = {
         "articles": [{"id": i, "extent": len(t)} for i, t in TEXTS.items()],
         "batches": {"b01": ["art-one"], "b02": ["art-two"]},

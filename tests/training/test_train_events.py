@@ -4,13 +4,12 @@ a load, and the confidence map pools equal scores."""
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from training_scripts import load_training_script
 
 from eventscope.events.model.linear import HiddenModel, LinearModel
 
@@ -20,14 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def train_events():  # type: ignore[no-untyped-def]
     pytest.importorskip("scipy")
-    spec = importlib.util.spec_from_file_location(
-        "train_events", ROOT / "training" / "train_events.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["train_events"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_training_script("train_events")
 
 
 @pytest.fixture(autouse=True)
