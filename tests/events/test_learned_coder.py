@@ -3,12 +3,15 @@ these tests: the constructions of issue 14 it handles, and what every event carr
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 import eventscope
 from eventscope.events.model import load_event_model
+from eventscope.ingest import make_article
+from eventscope.pipeline import Pipeline
 from eventscope.records import Event
 from eventscope.settings import load_settings
 
@@ -111,18 +114,27 @@ def test_both_coders_code_a_plain_arrest(coder: str) -> None:
 
 
 def test_a_lexicon_trigger_the_model_supports_is_coded_and_says_so() -> None:
-    # "withdrew" is below the model's own threshold here, but the rule's type has the model's
-    # support: the event is kept, named as the rule's, with the lower confidence of such events.
-    model = load_event_model()
-    [event] = _events("The army withdrew from the town.")
+    # A rule's trigger whose type the model supports (``lexicon_support`` on one of its words)
+    # while scoring it below the model's own threshold is kept, named as the rule's, with the
+    # lower confidence of such events. The threshold is raised here above the shipped model's
+    # reading of "withdrew" (which passes its own threshold and the support alike).
+    shipped = load_event_model()
+    model = dataclasses.replace(shipped, thresholds={**shipped.thresholds, "trigger": 0.95})
+    pipeline = Pipeline(load_settings())
+    pipeline.__dict__["event_model"] = model  # the cached property, set before first use
+    text = LEAD + "The troops withdrew from the border area."
+    [event] = pipeline.extract(make_article(text, id="support", published=DAY)).events
     assert (event.type, event.trigger.text) == ("RETREAT", "withdrew")
     assert event.rule.startswith("lexicon:verbs.tsv:withdraw (confirmed by model:")
     # Its confidence comes from the lexicon events' own calibration, between that of the
     # least supported such event and the surest.
     support = model.thresholds["lexicon_support"]
     low, high = model.confidence(support, lexicon=True), model.confidence(1.0, lexicon=True)
-    assert low <= event.confidence <= high
+    assert round(low, 3) <= event.confidence <= round(high, 3)  # events carry 3 decimals
     assert event.confidence < model.confidence(0.99)
+    # With the shipped threshold the model codes it itself.
+    [own] = _events("The troops withdrew from the border area.")
+    assert own.rule.startswith("model:")
 
 
 def test_the_rules_stand_where_the_model_finds_no_event_in_a_text() -> None:
@@ -149,5 +161,5 @@ def test_a_one_sentence_text_is_coded_by_the_rules() -> None:
 
 def test_words_the_model_rules_out_are_not_scored() -> None:
     quiet = load_event_model().quiet_lemmas
-    assert {"percent", "year"} <= quiet
+    assert {"year", "week", "million"} <= quiet
     assert not {"attack", "arrest", "meet", "sanction"} & quiet
