@@ -17,7 +17,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -77,32 +77,50 @@ class LinearModel:
         """The model without the features whose weights all stay below ``min_weight`` in
         absolute value once stored (float16): they barely move a score, and every one of them
         costs load time."""
-        if min_weight <= 0:
-            return self
-        vocabulary, keep = _kept_rows(self.weights, self.vocabulary, min_weight)
-        return dataclasses.replace(self, vocabulary=vocabulary, weights=self.weights[keep])
+        return _pruned(self, min_weight)
 
     def save(self, path: Path) -> None:
-        np.savez_compressed(
-            path,
-            classes=np.array(self.classes),
-            vocabulary_utf8=_joined_names(self.vocabulary),
-            weights=self.weights.astype(np.float16),
-            dense_weights=self.dense_weights.astype(np.float32),
-            bias=self.bias.astype(np.float32),
-        )
+        np.savez_compressed(path, **_stored_rows(self))
 
     @classmethod
     def load(cls, path: Path) -> LinearModel:
         with np.load(path, allow_pickle=False) as data:
-            names = _names(data)
-            return cls(
-                classes=tuple(str(c) for c in data["classes"]),
-                vocabulary=dict(zip(names, range(len(names)), strict=True)),
-                weights=_float32_weights(path, data, "weights"),
-                dense_weights=data["dense_weights"].astype(np.float32),
-                bias=data["bias"].astype(np.float32),
-            )
+            return cls(**_read_rows(path, data))
+
+
+_Rows = TypeVar("_Rows", "LinearModel", "HiddenModel")
+
+
+def _pruned(model: _Rows, min_weight: float) -> _Rows:
+    """``model`` without the feature rows whose weights all stay below ``min_weight``."""
+    if min_weight <= 0:
+        return model
+    vocabulary, keep = _kept_rows(model.weights, model.vocabulary, min_weight)
+    return dataclasses.replace(model, vocabulary=vocabulary, weights=model.weights[keep])
+
+
+def _stored_rows(model: LinearModel | HiddenModel) -> dict[str, np.ndarray]:
+    """The arrays both models store: classes, feature names, feature rows (float16), dense
+    weights and biases."""
+    return {
+        "classes": np.array(model.classes),
+        "vocabulary_utf8": _joined_names(model.vocabulary),
+        "weights": model.weights.astype(np.float16),
+        "dense_weights": model.dense_weights.astype(np.float32),
+        "bias": model.bias.astype(np.float32),
+    }
+
+
+def _read_rows(path: Path, data: Any) -> dict[str, Any]:
+    """The fields ``_stored_rows`` stored, read back (the feature rows as float32)."""
+    names = _names(data)
+    return {
+        "classes": tuple(str(c) for c in data["classes"]),
+        "vocabulary": dict(zip(names, range(len(names)), strict=True)),
+        "weights": _float32_weights(path, data, "weights"),
+        "dense_weights": data["dense_weights"].astype(np.float32),
+        "bias": data["bias"].astype(np.float32),
+    }
 
 
 def _kept_rows(
@@ -204,19 +222,12 @@ class HiddenModel:
     def pruned(self, min_weight: float) -> HiddenModel:
         """The model without the feature rows whose weights all stay below ``min_weight``
         once stored (as ``LinearModel.pruned``)."""
-        if min_weight <= 0:
-            return self
-        vocabulary, keep = _kept_rows(self.weights, self.vocabulary, min_weight)
-        return dataclasses.replace(self, vocabulary=vocabulary, weights=self.weights[keep])
+        return _pruned(self, min_weight)
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
             path,
-            classes=np.array(self.classes),
-            vocabulary_utf8=_joined_names(self.vocabulary),
-            weights=self.weights.astype(np.float16),
-            dense_weights=self.dense_weights.astype(np.float32),
-            bias=self.bias.astype(np.float32),
+            **_stored_rows(self),
             output=self.output.astype(np.float32),
             output_bias=self.output_bias.astype(np.float32),
         )
@@ -224,13 +235,8 @@ class HiddenModel:
     @classmethod
     def load(cls, path: Path) -> HiddenModel:
         with np.load(path, allow_pickle=False) as data:
-            names = _names(data)
             return cls(
-                classes=tuple(str(c) for c in data["classes"]),
-                vocabulary=dict(zip(names, range(len(names)), strict=True)),
-                weights=_float32_weights(path, data, "weights"),
-                dense_weights=data["dense_weights"].astype(np.float32),
-                bias=data["bias"].astype(np.float32),
+                **_read_rows(path, data),
                 output=data["output"].astype(np.float32),
                 output_bias=data["output_bias"].astype(np.float32),
             )
