@@ -198,9 +198,10 @@ def parse_all(texts: Sequence[str], model: str, cache: Path) -> list[Any]:
 
     nlp = load_nlp(model)
     cache.mkdir(parents=True, exist_ok=True)
-    keys = [hashlib.sha1(f"{model}\0{masked_for_parse(t)}".encode()).hexdigest() for t in texts]
+    masked = [masked_for_parse(t) for t in texts]  # what the parser reads (name cards blank)
+    keys = [hashlib.sha1(f"{model}\0{t}".encode()).hexdigest() for t in masked]
     missing = [n for n, k in enumerate(keys) if not (cache / f"{k}.doc").exists()]
-    parsed = nlp.pipe((masked_for_parse(texts[n]) for n in missing), batch_size=16)
+    parsed = nlp.pipe((masked[n] for n in missing), batch_size=16)
     for n, doc in zip(missing, parsed, strict=True):
         (cache / f"{keys[n]}.doc").write_bytes(doc.to_bytes(exclude=["user_data"]))
     return [Doc(nlp.vocab).from_bytes((cache / f"{k}.doc").read_bytes()) for k in keys]
