@@ -127,9 +127,14 @@ class Pipeline:
         if self.event_model is not None:
             _ = self.event_model.quiet_lemmas
 
+    def _parse(self, article: Article) -> Doc:
+        """The parse of one article: of its text with spliced name cards blanked (the same
+        offsets; ``eventscope.text.spliced``)."""
+        return self.nlp(masked_for_parse(article.text))
+
     def extract(self, article: Article) -> Extraction:
         """Code one article. Errors raise (use ``extract_many`` for per-document handling)."""
-        return self._extract_doc(article, self.nlp(masked_for_parse(article.text)))
+        return self._extract_doc(article, self._parse(article))
 
     def extract_many(self, items: Iterable[Article | Failure]) -> Iterator[Extraction | Failure]:
         """Code a stream; input Failures pass through, and a document that breaks a stage
@@ -174,14 +179,14 @@ class Pipeline:
             for article in articles:
                 try:
                     with time_limit(max_seconds, document=_name(article)):
-                        parsed[article.id] = self.nlp(masked_for_parse(article.text))
+                        parsed[article.id] = self._parse(article)
                 except Exception as exc:  # noqa: BLE001
                     parsed[article.id] = _failure(article, "parse", exc)
             return parsed
 
     def _extract_doc(self, article: Article, doc: Doc | None) -> Extraction:
         if doc is None:
-            doc = self.nlp(masked_for_parse(article.text))
+            doc = self._parse(article)
         published = article.published
         clock = time.perf_counter()
         sentences = split_sentences(article, doc)
