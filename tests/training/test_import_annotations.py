@@ -96,3 +96,52 @@ def test_a_later_round_keeps_the_batches_it_does_not_hold(importer, tmp_path: Pa
     (tmp_path / "round3" / "b01").mkdir(parents=True)
     assert importer.main([str(tmp_path / "round3")]) == 1
     assert "b01" not in _lines(importer)
+
+
+def test_exported_codings_import_back_unchanged(importer, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A completeness pass starts from the stored codings written back out as coders' files:
+    an article coded twice stays out of the pass, and importing the export gives back the
+    same standoff file."""
+    exporter = load_training_script("export_annotations")
+    plan = json.loads(importer.PLAN.read_text(encoding="utf-8"))
+    plan["batches"]["b03"] = ["art-one"]  # a second, independent coding of art-one
+    importer.PLAN.write_text(json.dumps(plan), encoding="utf-8")
+    monkeypatch.setattr(exporter, "PLAN", importer.PLAN)
+    monkeypatch.setattr(exporter, "STANDOFF", importer.OUT)
+    monkeypatch.setattr(
+        exporter,
+        "read_corpus",
+        lambda folder, wanted: {i: {"text": TEXTS[i], "title": "T"} for i in wanted},
+    )
+    meeting = _event(
+        "The mayor of Springfield met the governor on Monday.",
+        "CONSULT",
+        "met",
+        "The mayor of Springfield",
+        "the governor",
+    )
+    march = _event("Protesters marched in Shelbyville.", "PROTEST", "marched", "Protesters", None)
+    coded = tmp_path / "coded"
+    _write(coded, "b01", "art-one", [meeting])
+    _write(coded, "b02", "art-two", [march])
+    _write(coded, "b03", "art-one", [])
+    assert importer.main([str(coded)]) == 0
+    stored = importer.OUT.read_text(encoding="utf-8")
+
+    out = tmp_path / "export"
+    assert exporter.main([str(out), "--all"]) == 0
+    readers = {
+        b: [json.loads(x)["id"] for x in (out / "annot" / f"{b}.jsonl").read_text().splitlines()]
+        for b in ("b01", "b02", "b03")
+    }
+    assert readers == {"b01": [], "b02": ["art-two"], "b03": []}
+    written = json.loads((out / "raw" / "b01" / "art-one.json").read_text(encoding="utf-8"))
+    assert written["events"][0]["trigger"] == "met"
+    assert written["events"][0]["target"][0]["text"] == "the governor"
+
+    importer.OUT.write_text("", encoding="utf-8")
+    assert importer.main([str(out / "raw")]) == 0
+    assert importer.OUT.read_text(encoding="utf-8") == stored
+
+    with pytest.raises(SystemExit):  # a batch the plan does not have
+        exporter.main([str(out), "b09"])
