@@ -139,7 +139,7 @@ def test_a_lexicon_trigger_the_model_supports_is_coded_and_says_so() -> None:
 
 def test_the_rules_stand_where_the_model_finds_no_event_in_a_text() -> None:
     # The model (trained on whole articles) finds nothing in this text; the rules do.
-    [event] = _events("A roadside bomb exploded next to an army convoy.")
+    [event] = _events("A roadside bomb ripped through an army convoy.")
     assert (event.type, event.trigger.text) == ("ASSAULT", "roadside bomb")
     assert event.rule.startswith("lexicon:")
     assert "(no event found by the model, so not model:" in event.rule
