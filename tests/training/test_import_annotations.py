@@ -52,6 +52,19 @@ def _event(evidence: str, typ: str, trigger: str, source: str, target: str | Non
     }
 
 
+def _meeting_and_march() -> tuple[dict, dict]:
+    """The first coding of each test article: one event each."""
+    meeting = _event(
+        "The mayor of Springfield met the governor on Monday.",
+        "CONSULT",
+        "met",
+        "The mayor of Springfield",
+        "the governor",
+    )
+    march = _event("Protesters marched in Shelbyville.", "PROTEST", "marched", "Protesters", None)
+    return meeting, march
+
+
 def _write(raw: Path, batch: str, article: str, events: list[dict]) -> None:
     (raw / batch).mkdir(parents=True, exist_ok=True)
     body = {"id": article, "events": events}
@@ -64,14 +77,7 @@ def _lines(module) -> dict[str, dict]:  # type: ignore[no-untyped-def]
 
 
 def test_a_later_round_keeps_the_batches_it_does_not_hold(importer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    meeting = _event(
-        "The mayor of Springfield met the governor on Monday.",
-        "CONSULT",
-        "met",
-        "The mayor of Springfield",
-        "the governor",
-    )
-    march = _event("Protesters marched in Shelbyville.", "PROTEST", "marched", "Protesters", None)
+    meeting, march = _meeting_and_march()
     arrest = _event(
         "Police arrested two of them on Tuesday.", "COERCE", "arrested", "Police", "them"
     )
@@ -113,14 +119,7 @@ def test_exported_codings_import_back_unchanged(importer, tmp_path: Path, monkey
         "read_corpus",
         lambda folder, wanted: {i: {"text": TEXTS[i], "title": "T"} for i in wanted},
     )
-    meeting = _event(
-        "The mayor of Springfield met the governor on Monday.",
-        "CONSULT",
-        "met",
-        "The mayor of Springfield",
-        "the governor",
-    )
-    march = _event("Protesters marched in Shelbyville.", "PROTEST", "marched", "Protesters", None)
+    meeting, march = _meeting_and_march()
     coded = tmp_path / "coded"
     _write(coded, "b01", "art-one", [meeting])
     _write(coded, "b02", "art-two", [march])
