@@ -781,6 +781,14 @@ def calibrate(
     return {kind: isotonic(found) for kind, found in points.items()}
 
 
+def _absorb_last(blocks: list[list[float]]) -> None:
+    """Pool the last [hits, count, lowest, highest] block into the one before it."""
+    hits, count, _, top = blocks.pop()
+    blocks[-1][0] += hits
+    blocks[-1][1] += count
+    blocks[-1][3] = top
+
+
 def isotonic(
     points: Sequence[tuple[float, int]], min_block: int = MIN_BLOCK
 ) -> dict[str, list[float]]:
@@ -794,26 +802,16 @@ def isotonic(
         by_score[s][1] += 1
     pooled: list[list[float]] = []  # [hits, count, lowest score, highest score]
     for s in sorted(by_score):
-        hits, count = by_score[s]
-        if pooled and pooled[-1][1] < min_block:
-            pooled[-1][0] += hits
-            pooled[-1][1] += count
-            pooled[-1][3] = s
-        else:
-            pooled.append([hits, count, s, s])
+        pooled.append([*by_score[s], s, s])
+        if len(pooled) > 1 and pooled[-2][1] < min_block:
+            _absorb_last(pooled)
     if len(pooled) > 1 and pooled[-1][1] < min_block:
-        hits, count, _, top = pooled.pop()
-        pooled[-1][0] += hits
-        pooled[-1][1] += count
-        pooled[-1][3] = top
+        _absorb_last(pooled)
     blocks: list[list[float]] = []
     for block in pooled:
         blocks.append(block)
         while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
-            hits, count, _, top = blocks.pop()
-            blocks[-1][0] += hits
-            blocks[-1][1] += count
-            blocks[-1][3] = top
+            _absorb_last(blocks)
     xs: list[float] = []
     ys: list[float] = []
     for hits, count, low, high in blocks:
