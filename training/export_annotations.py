@@ -58,9 +58,8 @@ def coder_event(event: dict[str, Any], text: str) -> dict[str, Any]:
     }
 
 
-def export(batches: list[str], out: Path) -> tuple[int, int]:
+def export(plan: dict[str, Any], batches: list[str], out: Path) -> tuple[int, int]:
     """Write the batches' articles and codings under ``out``; (articles to pass, events)."""
-    plan = json.loads(PLAN.read_text(encoding="utf-8"))
     extents = {a["id"]: a["extent"] for a in plan["articles"]}
     coded_in = Counter(a for arts in plan["batches"].values() for a in arts)
     lines = {
@@ -104,17 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("batches", nargs="*")
     parser.add_argument("--all", action="store_true", help="every batch of the plan")
     args = parser.parse_args(argv)
-    batches = args.batches
-    if args.all:
-        batches = sorted(json.loads(PLAN.read_text(encoding="utf-8"))["batches"])
+    plan = json.loads(PLAN.read_text(encoding="utf-8"))
+    batches = sorted(plan["batches"]) if args.all else args.batches
     if not batches:
         parser.error("name batches, or --all")
-    known = json.loads(PLAN.read_text(encoding="utf-8"))["batches"]
-    unknown = [b for b in batches if b not in known]
+    unknown = [b for b in batches if b not in plan["batches"]]
     if unknown:
         parser.error(f"no such batch in {PLAN.name}: {', '.join(unknown)}")
     try:
-        articles, events = export(batches, args.out)
+        articles, events = export(plan, batches, args.out)
     except ValueError as error:
         print(f"export_annotations: {error}", file=sys.stderr)
         return 1
