@@ -17,7 +17,7 @@ from eventscope.errors import EventscopeError
 from eventscope.ingest import make_article
 from eventscope.output import extraction_record, failure_record
 from eventscope.pipeline import Pipeline
-from eventscope.records import Article, Extraction, Failure, Span
+from eventscope.records import Article, Event, Extraction, Failure, Span
 from eventscope.settings import Settings
 
 
@@ -155,24 +155,88 @@ def classify_records(
 ) -> list[dict[str, Any]]:
     """Classification mode: each event's type from its sentence and its source/target spans.
 
-    Returns the records with every event given ``type``, ``quad`` and ``scores`` (a
-    type -> probability map); everything else is kept as it came.
+    Returns the records with every event given ``type``, ``quad``, ``scores`` (a type ->
+    probability map) and ``coder`` (what decided); everything else is kept as it came. The
+    type model (``events.classify``, trained on sentences and snippets) scores every pair. In an
+    article (``ARTICLE_SENTENCES`` sentences or more), where the learned event coder (trained
+    on articles) codes an event in the pair's sentences, that event's type and calibrated
+    confidence are pooled with the model's scores (``events.classify.with_event``): the surest
+    event linking the two actors ("event coder, actors"), else the surest in those sentences
+    ("event coder, sentence"); the event's ``trigger`` is given. On news-dev's actor pairs this
+    lifts type accuracy from 0.34 to 0.49; in the 2- and 3-sentence records of plv-train the
+    type model alone is better (the reason for the length).
     """
     from eventscope.events import classify, load_codes
+    from eventscope.events.classify import (
+        event_for_pair,
+        needs_embedding,
+        pair_range,
+        pair_text,
+        sentence_embeddings,
+        with_event,
+    )
 
     codes = load_codes()
 
     pipeline = pipeline or default_pipeline()
     records = list(records)
-    docs = pipeline.nlp.pipe(str(r.get("text", "")) for r in records)
+    docs = list(pipeline.nlp.pipe(str(r.get("text", "")) for r in records))
+    pairs = [
+        [
+            (first_span(e.get("source", []), doc.text), first_span(e.get("target", []), doc.text))
+            for e in record.get("events", [])
+        ]
+        for record, doc in zip(records, docs, strict=True)
+    ]
+    vectors: dict[str, Any] = {}
+    if needs_embedding():  # every pair's text embedded in one batch
+        texts = sorted({pair_text(d, s, t) for d, p in zip(docs, pairs, strict=True) for s, t in p})
+        vectors = dict(zip(texts, sentence_embeddings(texts), strict=True))
+    coded = _coded_events(records, docs, pipeline)
     out: list[dict[str, Any]] = []
-    for record, doc in zip(records, docs, strict=True):
-        text = doc.text
+    for record, doc, pair, found in zip(records, docs, pairs, coded, strict=True):
         events = []
-        for event in record.get("events", []):
-            source = first_span(event.get("source", []), text)
-            target = first_span(event.get("target", []), text)
-            type_, scores = classify(doc, source, target)
-            events.append({**event, "type": type_, "quad": codes.quad(type_), "scores": scores})
+        for event, (source, target) in zip(record.get("events", []), pair, strict=True):
+            vector = vectors.get(pair_text(doc, source, target)) if vectors else None
+            type_, scores = classify(doc, source, target, embedding=vector)
+            extra: dict[str, Any] = {"coder": "type model"}
+            chosen = event_for_pair(found, source, target, pair_range(doc, source, target))
+            if chosen is not None:
+                learned, how = chosen
+                type_, scores = with_event(learned, scores)
+                trigger = learned.trigger
+                extra = {
+                    "coder": f"event coder, {how}",
+                    "trigger": {"text": trigger.text, "start": trigger.start, "end": trigger.end},
+                }
+            events.append(
+                {**event, "type": type_, "quad": codes.quad(type_), "scores": scores, **extra}
+            )
         out.append({**record, "events": events})
     return out
+
+
+ARTICLE_SENTENCES = 4  # classification mode reads the event coder's events in texts this long
+
+
+def _coded_events(
+    records: list[dict[str, Any]], docs: list[Any], pipeline: Pipeline
+) -> list[tuple[Event, ...]]:
+    """The pipeline's events of each record that has events to classify (none for the others,
+    for a record that fails, or where the article's text, trailing space stripped, is not the
+    start of the parse's text, so offsets would differ)."""
+    from eventscope.events.classify import coded_by_model
+
+    found: list[tuple[Event, ...]] = [() for _ in records]
+    if pipeline.event_model is None:
+        return found
+    wanted = [
+        n
+        for n, r in enumerate(records)
+        if r.get("events") and len(list(docs[n].sents)) >= ARTICLE_SENTENCES
+    ]
+    results = pipeline.extract_many(_articles([records[n] for n in wanted], pipeline))
+    for n, result in zip(wanted, results, strict=True):
+        if isinstance(result, Extraction) and docs[n].text.startswith(result.article.text):
+            found[n] = tuple(e for e in result.events if coded_by_model(e))
+    return found

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from eventscope.api import classify_records
 from eventscope.events import PLOVER_TYPES, classify, load_lexicon
-from eventscope.events.classify import classify_by_rules
+from eventscope.events.classify import classify_by_rules, event_for_pair, pair_text, with_event
 from eventscope.events.codes import data_dir
 from eventscope.events.evidence import pair_evidence
 from eventscope.events.features import pair_features
 from eventscope.events.typemodel import (
+    EMBEDDING_PREFIX,
     MODEL_FILE,
     TypeModel,
     best_type,
@@ -20,7 +23,7 @@ from eventscope.events.typemodel import (
     parse_type_model,
     save_type_model,
 )
-from eventscope.records import Span
+from eventscope.records import Actor, Event, Span
 
 
 def _span(text: str, words: str) -> Span:
@@ -204,3 +207,145 @@ def test_pair_features_name_words_and_lexicon_rows_not_names(nlp: Any) -> None:
     assert any(name.startswith("row:threaten") for name in features)
     assert any(name.startswith("type:path:own:THREATEN") for name in features)
     assert not any("iran" in name.lower() or "iraq" in name.lower() for name in features)
+
+
+# Classification reads the embedding of the sentences that hold the two actors (pair_text).
+def test_pair_text_is_the_sentences_that_hold_the_actors(nlp: Any) -> None:
+    text = "Rain fell all day. Rebels shelled the town. The mayor asked for help."
+    doc = nlp(text)
+    rebels, town = _span(text, "Rebels"), _span(text, "the town")
+    assert pair_text(doc, rebels, town) == "Rebels shelled the town."
+    assert pair_text(doc, rebels, _span(text, "The mayor")) == (
+        "Rebels shelled the town. The mayor asked for help."
+    )
+    assert pair_text(doc, None, None) == text
+
+
+def test_the_embedding_is_weighed_when_the_model_reads_one(
+    nlp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a model that only reads the embedding's first number: ASSAULT when it is positive
+    row = tuple(4.0 if typ == "ASSAULT" else 0.0 for typ in PLOVER_TYPES)
+    model = TypeModel(
+        types=PLOVER_TYPES,
+        bias=tuple(1.0 if typ == "CONSULT" else 0.0 for typ in PLOVER_TYPES),
+        weights={f"{EMBEDDING_PREFIX}000": row},
+        about={"sentence_embedding": {"model": "test", "scale": 2.0}},
+    )
+    text = "Rain fell all day. Rebels shelled the town."
+    doc, rebels, town = nlp(text), _span(text, "Rebels"), _span(text, "the town")
+    assert classify(doc, rebels, town, model=model, embedding=[1.0] + [0.0] * 383)[0] == "ASSAULT"
+    assert classify(doc, rebels, town, model=model, embedding=[0.0] * 384)[0] == "CONSULT"
+    asked: list[list[str]] = []
+
+    def fake(texts: list[str]) -> list[list[float]]:
+        asked.append(list(texts))
+        return [[1.0] + [0.0] * 383 for _ in texts]
+
+    monkeypatch.setattr(sys.modules["eventscope.events.classify"], "sentence_embeddings", fake)
+    assert classify(doc, rebels, town, model=model)[0] == "ASSAULT"
+    assert asked == [["Rebels shelled the town."]]
+
+
+def test_shipped_type_model_reads_the_sentence_embedding() -> None:
+    model = load_type_model()
+    assert model is not None and model.embedding_scale == 5.0
+    assert f"{EMBEDDING_PREFIX}383" in model.weights
+    assert "all-MiniLM-L6-v2" in model.about["sentence_embedding"]["model"]
+
+
+# In an article, the learned event coder's event in the pair's sentences speaks for the pair.
+def _event(trigger: tuple[int, int], typ: str, confidence: float, rule: str, **roles: Any) -> Event:
+    def actors(span: tuple[int, int] | None) -> tuple[Actor, ...]:
+        return () if span is None else (Actor(Span(*span, "x"), 0, "x"),)
+
+    return Event(
+        id=f"e{trigger[0]}",
+        article_id="a",
+        sentence=0,
+        evidence="",
+        type=typ,
+        trigger=Span(*trigger, "x"),
+        source=actors(roles.get("source")),
+        target=actors(roles.get("target")),
+        rule=rule,
+        confidence=confidence,
+    )
+
+
+def test_event_for_pair_prefers_the_event_linking_the_actors() -> None:
+    source, target = Span(0, 5, "x"), Span(20, 25, "x")
+    model = "model:eventscope-news-events-1.0.0"
+    linked_one = _event((10, 12), "ACCUSE", 0.9, model, source=(0, 5))
+    linked_both = _event((14, 16), "COERCE", 0.6, model, source=(0, 5), target=(20, 25))
+    unlinked = _event((30, 33), "ASSAULT", 0.99, model)
+    outside = _event((120, 125), "AID", 0.99, model, source=(0, 5), target=(20, 25))
+    alone = "lexicon:x (a one-sentence text, so not model:m)"  # the rules alone coded it
+    rules = _event((8, 9), "AID", 0.99, alone, source=(0, 5), target=(20, 25))
+    within = (0, 100)
+    events = [unlinked, linked_one, linked_both, outside, rules]
+    assert event_for_pair(events, source, target, within) == (linked_both, "actors")
+    assert event_for_pair([unlinked, linked_one], source, target, within) == (linked_one, "actors")
+    assert event_for_pair([unlinked, outside, rules], source, target, within) == (
+        unlinked,
+        "sentence",
+    )
+    confirmed = _event((8, 9), "AID", 0.5, "lexicon:r (confirmed by model:m)", target=(20, 25))
+    assert event_for_pair([unlinked, confirmed], source, target, within) == (confirmed, "actors")
+    assert event_for_pair([outside, rules], source, target, within) is None
+
+
+def test_with_event_pools_the_event_and_the_model_by_the_events_confidence() -> None:
+    scores = {typ: (0.7 if typ == "CONSULT" else 0.3 / 15) for typ in PLOVER_TYPES}
+    sure = _event((0, 1), "COERCE", 0.9, "model:m")
+    best, pooled = with_event(sure, scores)
+    assert best == "COERCE"
+    assert sum(pooled.values()) == pytest.approx(1.0)
+    assert pooled["COERCE"] == pytest.approx(0.9 + 0.1 * 0.3 / 15)
+    unsure = _event((0, 1), "COERCE", 0.2, "model:m")
+    assert with_event(unsure, scores)[0] == "CONSULT"  # 0.56 against 0.22
+
+
+ARTICLE = (
+    "Protests spread across the capital on Monday. Riot police arrested the opposition leader "
+    "outside his home in the morning, his party said. The interior ministry defended the arrest. "
+    "Thousands marched to parliament in the afternoon. The European Union condemned the "
+    "government for the crackdown."
+)
+
+
+def _pair(text: str, source: str, target: str) -> dict[str, Any]:
+    s, t = _span(text, source), _span(text, target)
+    return {
+        "source": [{"text": s.text, "start": s.start, "end": s.end}],
+        "target": [{"text": t.text, "start": t.start, "end": t.end}],
+    }
+
+
+@pytest.mark.slow
+def test_classify_records_reads_the_event_coder_in_articles_only() -> None:
+    sentence = "Riot police arrested the opposition leader outside his home."
+    records = [
+        {
+            "id": "article",
+            "text": ARTICLE,
+            "events": [
+                _pair(ARTICLE, "Riot police", "the opposition leader"),
+                _pair(ARTICLE, "The European Union", "the government"),
+            ],
+        },
+        {
+            "id": "sentence",
+            "text": sentence,
+            "events": [_pair(sentence, "Riot police", "the opposition leader")],
+        },  # fmt: skip
+    ]
+    article, short = classify_records(records)
+    arrest, condemn = article["events"]
+    assert (arrest["type"], arrest["coder"]) == ("COERCE", "event coder, actors")
+    assert arrest["trigger"] == {"text": "arrested", "start": 58, "end": 66}
+    assert (condemn["type"], condemn["coder"]) == ("ACCUSE", "event coder, actors")
+    assert sum(condemn["scores"].values()) == pytest.approx(1.0)
+    (only,) = short["events"]
+    assert (only["type"], only["coder"]) == ("COERCE", "type model")
+    assert "trigger" not in only

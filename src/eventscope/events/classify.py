@@ -14,19 +14,27 @@ triggers, coded exactly as ``find_events`` codes them, placed relative to the tw
   actors (``features.pair_features``) to the learned type model shipped in
   ``data/events/type_model.json`` (``training/train_classifier.py``). It learns, for example,
   that a delivery of aid is AID though "offer" is an AGREE word, and that "called for sanctions
-  against" accuses. Without a model file it falls back to the rules.
+  against" accuses. Without a model file it falls back to the rules. The shipped model also
+  reads the sentence's meaning as a whole: its all-MiniLM-L6-v2 embedding (``embedding``),
+  which lifts the grouped cross-validated accuracy on plv-train from 0.861 to 0.871.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from eventscope.events.codes import PLOVER_TYPES
 from eventscope.events.evidence import pair_evidence, rule_scores
 from eventscope.events.features import pair_features
 from eventscope.events.lexicon import Lexicon, load_lexicon
-from eventscope.events.typemodel import TypeModel, best_type, load_type_model
-from eventscope.records import Span
+from eventscope.events.typemodel import (
+    TypeModel,
+    best_type,
+    embedding_features,
+    load_type_model,
+)
+from eventscope.records import Actor, Event, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -63,17 +71,102 @@ def classify(
     *,
     lexicon: Lexicon | None = None,
     model: TypeModel | None = None,
+    embedding: Sequence[float] | None = None,
 ) -> tuple[str, dict[str, float]]:
     """The best PLOVER type for the event from ``source`` to ``target`` and a score per type.
 
     ``doc`` is a parse of one sentence; the spans are character offsets into ``doc.text``
     (either may be None when the event has no such actor). The scores cover all 16 types
     and sum to 1. ``model`` defaults to the shipped type model; the rules decide when no
-    model is shipped.
+    model is shipped. ``embedding`` is the embedding of ``pair_text`` (``sentence_embeddings``),
+    computed here when the model needs one and none is given.
     """
     evidence = pair_evidence(doc, source, target, lexicon=lexicon or load_lexicon())
     model = model or load_type_model()
     if model is None:
         return _rule_probabilities(rule_scores(evidence))
-    probabilities = model.probabilities(pair_features(evidence))
+    features = pair_features(evidence)
+    scale = model.embedding_scale
+    if scale is not None:
+        if embedding is None:
+            embedding = sentence_embeddings([pair_text(doc, source, target)])[0]
+        features = {**features, **embedding_features(embedding, scale)}
+    probabilities = model.probabilities(features)
     return best_type(probabilities), probabilities
+
+
+def pair_range(doc: Doc, source: Span | None, target: Span | None) -> tuple[int, int]:
+    """The character range of the sentences of ``doc`` from the first to the last that holds a
+    given actor (all of ``doc`` when neither is given)."""
+    spans = [s for s in (source, target) if s is not None]
+    everything = (0, len(doc.text))
+    if not spans:
+        return everything
+    start, end = min(s.start for s in spans), max(s.end for s in spans)
+    chosen = [s for s in doc.sents if s.start_char < end and start < s.end_char]
+    return (chosen[0].start_char, chosen[-1].end_char) if chosen else everything
+
+
+def pair_text(doc: Doc, source: Span | None, target: Span | None) -> str:
+    """The text whose embedding classification reads: the sentences that hold the actors."""
+    start, end = pair_range(doc, source, target)
+    return str(doc.text[start:end])
+
+
+def coded_by_model(event: Event) -> bool:
+    """Whether the learned event coder coded ``event`` (itself, or a lexicon trigger it
+    confirmed), not the lexicon's rules alone."""
+    return event.rule.startswith("model:") or "(confirmed by model:" in event.rule
+
+
+def event_for_pair(
+    events: Sequence[Event],
+    source: Span | None,
+    target: Span | None,
+    within: tuple[int, int],
+) -> tuple[Event, str] | None:
+    """The learned event coder's event that speaks for the pair, and how it was chosen.
+
+    Of the events ``coded_by_model`` whose trigger lies in ``within`` (the pair's sentences,
+    ``pair_range``): the surest whose source or target overlaps the given one (both first),
+    "actors"; else the surest of them all, "sentence"; None when there is none.
+    """
+    inside = [e for e in events if coded_by_model(e) and within[0] <= e.trigger.start < within[1]]
+
+    def hits(actors: Sequence[Actor], given: Span | None) -> bool:
+        return given is not None and any(a.span.overlaps(given) for a in actors)
+
+    ranked = sorted(
+        inside,
+        key=lambda e: (
+            -(hits(e.source, source) + hits(e.target, target)),
+            -e.confidence,
+            e.trigger.start,
+        ),
+    )
+    if not ranked:
+        return None
+    best = ranked[0]
+    linked = hits(best.source, source) or hits(best.target, target)
+    return best, "actors" if linked else "sentence"
+
+
+def with_event(event: Event, scores: dict[str, float]) -> tuple[str, dict[str, float]]:
+    """The type model's scores and the event coder's reading pooled: the event's type gets its
+    calibrated confidence c, the model's scores share 1 - c; the best type of the pool."""
+    c = min(max(event.confidence, 0.0), 1.0)
+    pooled = {typ: (1 - c) * p + (c if typ == event.type else 0.0) for typ, p in scores.items()}
+    return best_type(pooled), pooled
+
+
+def sentence_embeddings(texts: Sequence[str]) -> list[list[float]]:
+    """The embeddings classification reads, one per text (``embedding.SentenceEncoder``)."""
+    from eventscope.embedding import load_sentence_encoder
+
+    return load_sentence_encoder().encode(texts).tolist()
+
+
+def needs_embedding(model: TypeModel | None = None) -> bool:
+    """Whether the type model (default: the shipped one) reads the sentence embedding."""
+    model = model or load_type_model()
+    return model is not None and model.embedding_scale is not None

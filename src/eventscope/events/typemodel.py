@@ -4,8 +4,10 @@ Consumes the named features of one actor pair (``features.pair_features``) and t
 ``eventscope/data/events/type_model.json`` (written by ``training/train_classifier.py``);
 produces a probability per PLOVER type (all 16, summing to 1). The file holds one weight per
 (feature, type), a bias per type and a note of how the weights were trained; nothing else, no
-text. ``load_type_model`` reads it once per process; a missing file gives ``None`` and
-classification falls back to the rule scores.
+text. A model trained with the sentence's embedding (``about["sentence_embedding"]``: the
+encoder and a scale) also weighs its 384 numbers, as features ``emb:000`` ... ``emb:383``
+(``embedding_features``). ``load_type_model`` reads the file once per process; a missing file
+gives ``None`` and classification falls back to the rule scores.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from eventscope.events.codes import PLOVER_TYPES, data_dir
 
 MODEL_FILE = "type_model.json"
 FORMAT = 1
+EMBEDDING_PREFIX = "emb:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,12 @@ class TypeModel:
         total = sum(exps)
         known = {typ: e / total for typ, e in zip(self.types, exps, strict=True)}
         return {typ: known.get(typ, 0.0) for typ in PLOVER_TYPES}
+
+    @property
+    def embedding_scale(self) -> float | None:
+        """The scale of the sentence embedding's features; None when the model uses none."""
+        about = self.about.get("sentence_embedding")
+        return float(about["scale"]) if isinstance(about, Mapping) else None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +95,11 @@ def load_type_model(path: Path | None = None) -> TypeModel | None:
     if not path.exists():
         return None
     return parse_type_model(json.loads(path.read_text(encoding="utf-8")))
+
+
+def embedding_features(vector: Sequence[float], scale: float) -> dict[str, float]:
+    """The sentence embedding as named features, each number times ``scale``."""
+    return {f"{EMBEDDING_PREFIX}{k:03d}": scale * float(v) for k, v in enumerate(vector)}
 
 
 def best_type(probabilities: Mapping[str, float], order: Sequence[str] = PLOVER_TYPES) -> str:
