@@ -20,6 +20,10 @@ from eventscope.pipeline import Pipeline
 from eventscope.records import Article, Event, Extraction, Failure, Span
 from eventscope.settings import Settings
 
+# Classification mode reads the learned event coder's events in texts of this many sentences or
+# more (articles); shorter ones are the type model's alone (classify_records).
+ARTICLE_SENTENCES = 4
+
 
 @functools.lru_cache(maxsize=1)
 def default_pipeline() -> Pipeline:
@@ -214,9 +218,6 @@ def classify_records(
             )
         out.append({**record, "events": events})
     return out
-
-
-ARTICLE_SENTENCES = 4  # classification mode reads the event coder's events in texts this long
 
 
 def _coded_events(

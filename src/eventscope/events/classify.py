@@ -15,8 +15,13 @@ triggers, coded exactly as ``find_events`` codes them, placed relative to the tw
   ``data/events/type_model.json`` (``training/train_classifier.py``). It learns, for example,
   that a delivery of aid is AID though "offer" is an AGREE word, and that "called for sanctions
   against" accuses. Without a model file it falls back to the rules. The shipped model also
-  reads the sentence's meaning as a whole: its all-MiniLM-L6-v2 embedding (``embedding``),
-  which lifts the grouped cross-validated accuracy on plv-train from 0.861 to 0.871.
+  reads the meaning of the actors' sentences as a whole (``pair_text``): their all-MiniLM-L6-v2
+  embedding (``eventscope.embedding``), which lifts the grouped cross-validated accuracy on
+  plv-train from 0.861 to 0.874.
+
+In an article, ``api.classify_records`` also reads the learned event coder's events: the one
+that speaks for the pair (``event_for_pair``) is pooled with the type model's scores
+(``with_event``).
 """
 
 from __future__ import annotations
