@@ -160,7 +160,9 @@ def classify_records(
     """Classification mode: each event's type from its sentence and its source/target spans.
 
     Returns the records with every event given ``type``, ``quad``, ``scores`` (a type ->
-    probability map) and ``coder`` (what decided); everything else is kept as it came. The
+    probability map), ``coder`` (what decided) and ``versions`` (of the code, the tables, the
+    type model, the sentence embedding and the event coder that read it); everything else is
+    kept as it came. The
     type model (``events.classify``, trained on sentences and snippets) scores every pair. In an
     article (``ARTICLE_SENTENCES`` sentences or more), where the learned event coder (trained
     on articles) codes an event in the pair's sentences, that event's type and calibrated
@@ -172,6 +174,7 @@ def classify_records(
     """
     from eventscope.events import classify, load_codes
     from eventscope.events.classify import (
+        embedding_version,
         event_for_pair,
         needs_embedding,
         pair_range,
@@ -179,6 +182,7 @@ def classify_records(
         sentence_embeddings,
         with_event,
     )
+    from eventscope.events.typemodel import load_type_model
 
     codes = load_codes()
 
@@ -197,13 +201,20 @@ def classify_records(
         texts = sorted({pair_text(d, s, t) for d, p in zip(docs, pairs, strict=True) for s, t in p})
         vectors = dict(zip(texts, sentence_embeddings(texts), strict=True))
     coded = _coded_events(records, docs, pipeline)
+    read_by = ("eventscope", "tables", "model")
+    versions = {k: v for k, v in pipeline.versions.items() if k in read_by}
+    type_model = load_type_model()
+    if type_model is not None:
+        versions["type_model"] = type_model.label
+    if vectors:
+        versions["sentence_embedding"] = embedding_version()
     out: list[dict[str, Any]] = []
     for record, doc, pair, found in zip(records, docs, pairs, coded, strict=True):
         events = []
         for event, (source, target) in zip(record.get("events", []), pair, strict=True):
             vector = vectors.get(pair_text(doc, source, target)) if vectors else None
             type_, scores = classify(doc, source, target, embedding=vector)
-            extra: dict[str, Any] = {"coder": "type model"}
+            extra: dict[str, Any] = {"coder": "type model", "versions": versions}
             chosen = event_for_pair(found, source, target, pair_range(doc, source, target))
             if chosen is not None:
                 learned, how = chosen
@@ -212,6 +223,7 @@ def classify_records(
                 extra = {
                     "coder": f"event coder, {how}",
                     "trigger": {"text": trigger.text, "start": trigger.start, "end": trigger.end},
+                    "versions": {**versions, **learned.versions},
                 }
             events.append(
                 {**event, "type": type_, "quad": codes.quad(type_), "scores": scores, **extra}

@@ -250,6 +250,9 @@ def test_the_embedding_is_weighed_when_the_model_reads_one(
 def test_shipped_type_model_reads_the_sentence_embedding() -> None:
     model = load_type_model()
     assert model is not None and model.embedding_scale == 5.0
+    assert model.label.startswith("type-model+") and len(model.label) == len("type-model+") + 12
+    heavier = TypeModel(model.types, tuple(b + 1 for b in model.bias), model.weights, model.about)
+    assert heavier.label != model.label
     assert f"{EMBEDDING_PREFIX}383" in model.weights
     assert "all-MiniLM-L6-v2" in model.about["sentence_embedding"]["model"]
 
@@ -349,3 +352,12 @@ def test_classify_records_reads_the_event_coder_in_articles_only() -> None:
     (only,) = short["events"]
     assert (only["type"], only["coder"]) == ("COERCE", "type model")
     assert "trigger" not in only
+    # every answer says what read it
+    model = load_type_model()
+    assert model is not None
+    assert only["versions"]["type_model"] == model.label
+    assert only["versions"]["sentence_embedding"].startswith("all-MiniLM-L6-v2")
+    assert {"eventscope", "tables", "model"} <= set(only["versions"])
+    assert "event_model" not in only["versions"]
+    assert arrest["versions"]["event_model"].startswith("eventscope-news-events")
+    assert arrest["versions"]["type_model"] == model.label

@@ -171,6 +171,12 @@ def sentence_embeddings(texts: Sequence[str]) -> list[list[float]]:
     return load_sentence_encoder().encode(texts).tolist()
 
 
+def embedding_version() -> str:
+    from eventscope.embedding import load_sentence_encoder
+
+    return load_sentence_encoder().version
+
+
 def needs_embedding(model: TypeModel | None = None) -> bool:
     """Whether the type model (default: the shipped one) reads the sentence embedding."""
     model = model or load_type_model()

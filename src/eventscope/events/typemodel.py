@@ -13,6 +13,7 @@ gives ``None`` and classification falls back to the rule scores.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -56,6 +57,12 @@ class TypeModel:
         """The scale of the sentence embedding's features; None when the model uses none."""
         about = self.about.get("sentence_embedding")
         return float(about["scale"]) if isinstance(about, Mapping) else None
+
+    @property
+    def label(self) -> str:
+        """A name that changes with the weights: "type-model+<sha256 of them, 12 digits>"."""
+        body = json.dumps({k: v for k, v in self.to_json().items() if k != "about"})
+        return "type-model+" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
 
     def to_json(self) -> dict[str, Any]:
         return {
