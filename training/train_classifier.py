@@ -110,17 +110,19 @@ def load_examples(
     nlp = load_nlp(model)
     lexicon = load_lexicon()
     docs = list(nlp.pipe(r["text"] for r in records))
-    texts = sorted(
-        {
-            pair_text(
-                doc, first_span(e.get("source"), doc.text), first_span(e.get("target"), doc.text)
-            )
-            for record, doc in zip(records, docs, strict=True)
-            for e in record["events"]
-        }
-    )
     vectors = {}
-    if embedding is not None:
+    if embedding is not None:  # every pair's text embedded in one batch
+        texts = sorted(
+            {
+                pair_text(
+                    doc,
+                    first_span(e.get("source"), doc.text),
+                    first_span(e.get("target"), doc.text),
+                )
+                for record, doc in zip(records, docs, strict=True)
+                for e in record["events"]
+            }
+        )
         vectors = dict(zip(texts, sentence_embeddings(texts), strict=True))
     examples: list[Example] = []
     for record, doc in zip(records, docs, strict=True):
