@@ -162,8 +162,8 @@ def classify_records(
     Returns the records with every event given ``type``, ``quad``, ``scores`` (a type ->
     probability map), ``coder`` (what decided) and ``versions`` (of the code, the tables, the
     type model, the sentence embedding and the event coder that read it); everything else is
-    kept as it came. The
-    type model (``events.classify``, trained on sentences and snippets) scores every pair. In an
+    kept as it came. The type model (``events.classify``, trained on sentences and snippets)
+    scores every pair. In an
     article (``ARTICLE_SENTENCES`` sentences or more), where the learned event coder (trained
     on articles) codes an event in the pair's sentences, that event's type and calibrated
     confidence are pooled with the model's scores (``events.classify.with_event``): the surest
@@ -177,9 +177,7 @@ def classify_records(
     from eventscope.events.classify import (
         embedding_version,
         event_for_pair,
-        needs_embedding,
         pair_range,
-        pair_text,
         sentence_embeddings,
         with_event,
     )
@@ -197,26 +195,30 @@ def classify_records(
         ]
         for record, doc in zip(records, docs, strict=True)
     ]
-    vectors: dict[str, Any] = {}
-    if needs_embedding():  # every pair's text embedded in one batch
-        texts = sorted({pair_text(d, s, t) for d, p in zip(docs, pairs, strict=True) for s, t in p})
-        vectors = dict(zip(texts, sentence_embeddings(texts), strict=True))
-    coded = _coded_events(records, docs, pipeline)
+    ranges = [
+        [pair_range(doc, s, t) for s, t in pair] for doc, pair in zip(docs, pairs, strict=True)
+    ]
+    type_model = load_type_model()
     read_by = ("eventscope", "tables", "model")
     versions = {k: v for k, v in pipeline.versions.items() if k in read_by}
-    type_model = load_type_model()
+    vectors: dict[str, Any] = {}
     if type_model is not None:
         versions["type_model"] = type_model.label
-    if vectors:
-        versions["sentence_embedding"] = embedding_version()
+        if type_model.embedding_scale is not None:  # every pair's text embedded in one batch
+            texts = sorted({d.text[a:b] for d, rs in zip(docs, ranges, strict=True) for a, b in rs})
+            vectors = dict(zip(texts, sentence_embeddings(texts), strict=True))
+            versions["sentence_embedding"] = embedding_version()
+    coded = _coded_events(records, docs, pipeline)
     out: list[dict[str, Any]] = []
-    for record, doc, pair, found in zip(records, docs, pairs, coded, strict=True):
+    for record, doc, pair, within, found in zip(records, docs, pairs, ranges, coded, strict=True):
         events = []
-        for event, (source, target) in zip(record.get("events", []), pair, strict=True):
-            vector = vectors.get(pair_text(doc, source, target)) if vectors else None
-            type_, scores = classify(doc, source, target, embedding=vector)
+        for event, (source, target), (a, b) in zip(
+            record.get("events", []), pair, within, strict=True
+        ):
+            vector = vectors.get(doc.text[a:b])
+            type_, scores = classify(doc, source, target, model=type_model, embedding=vector)
             extra: dict[str, Any] = {"coder": "type model", "versions": versions}
-            chosen = event_for_pair(found, source, target, pair_range(doc, source, target))
+            chosen = event_for_pair(found, source, target, (a, b))
             if chosen is not None:
                 learned, how = chosen
                 type_, scores = with_event(learned, scores)
@@ -236,11 +238,9 @@ def classify_records(
 def _coded_events(
     records: list[dict[str, Any]], docs: list[Any], pipeline: Pipeline
 ) -> list[tuple[Event, ...]]:
-    """The pipeline's events of each record that has events to classify (none for the others,
+    """The pipeline's events of each article that has events to classify (none for the others,
     for a record that fails, or where the article's text, trailing space stripped, is not the
     start of the parse's text, so offsets would differ)."""
-    from eventscope.events.classify import coded_by_model
-
     found: list[tuple[Event, ...]] = [() for _ in records]
     if pipeline.event_model is None:
         return found
@@ -252,5 +252,5 @@ def _coded_events(
     results = pipeline.extract_many(_articles([records[n] for n in wanted], pipeline))
     for n, result in zip(wanted, results, strict=True):
         if isinstance(result, Extraction) and docs[n].text.startswith(result.article.text):
-            found[n] = tuple(e for e in result.events if coded_by_model(e))
+            found[n] = result.events
     return found

@@ -118,12 +118,6 @@ def pair_text(doc: Doc, source: Span | None, target: Span | None) -> str:
     return str(doc.text[start:end])
 
 
-def coded_by_model(event: Event) -> bool:
-    """Whether the learned event coder coded ``event`` (itself, or a lexicon trigger it
-    confirmed), not the lexicon's rules alone."""
-    return event.rule.startswith("model:") or "(confirmed by model:" in event.rule
-
-
 def event_for_pair(
     events: Sequence[Event],
     source: Span | None,
@@ -132,10 +126,13 @@ def event_for_pair(
 ) -> tuple[Event, str] | None:
     """The learned event coder's event that speaks for the pair, and how it was chosen.
 
-    Of the events ``coded_by_model`` whose trigger lies in ``within`` (the pair's sentences,
-    ``pair_range``): the surest whose source or target overlaps the given one (both first),
-    "actors"; else the surest of them all, "sentence"; None when there is none.
+    Of the events the learned coder coded (``model.coder.coded_by_model``) whose trigger lies
+    in ``within`` (the pair's sentences, ``pair_range``): the surest whose source or target
+    overlaps the given one (both first), "actors"; else the surest of them all, "sentence";
+    None when there is none.
     """
+    from eventscope.events.model.coder import coded_by_model
+
     inside = [e for e in events if coded_by_model(e) and within[0] <= e.trigger.start < within[1]]
 
     def hits(actors: Sequence[Actor], given: Span | None) -> bool:
@@ -175,9 +172,3 @@ def embedding_version() -> str:
     from eventscope.embedding import load_sentence_encoder
 
     return load_sentence_encoder().version
-
-
-def needs_embedding(model: TypeModel | None = None) -> bool:
-    """Whether the type model (default: the shipped one) reads the sentence embedding."""
-    model = model or load_type_model()
-    return model is not None and model.embedding_scale is not None

@@ -367,6 +367,12 @@ def is_confirmed_lexicon(event: Event) -> bool:
     return event.rule.startswith("lexicon:")
 
 
+def coded_by_model(event: Event) -> bool:
+    """Whether the learned coder coded ``event`` (itself, or a lexicon trigger it confirmed:
+    ``_rule_name``), not the lexicon's rules alone (``rules_alone``)."""
+    return event.rule.startswith("model:") or "(confirmed by model:" in event.rule
+
+
 def drop_overlapped(events: Sequence[Event]) -> list[Event]:
     """Confirmed lexicon events that no event of the model's own overlaps (one event per
     trigger: where both coders found the words, the model's reading stands)."""
