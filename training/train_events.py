@@ -37,6 +37,7 @@ import argparse
 import difflib
 import hashlib
 import json
+import multiprocessing
 import pickle
 import random
 import sys
@@ -568,23 +569,85 @@ class Fitted:
     trigger_hidden: HiddenModel | None = None
 
 
-def fit_all(parts: dict[str, Instances], config: dict[str, Any]) -> Fitted:
+# The instances and config the fitting processes read: set before they are forked, so the
+# data is shared with them, not copied through a pipe.
+_FITTING: dict[str, Any] = {}
+# Each model fitted in ``fit_all``: its instances and its classes (the hidden networks: "hidden").
+_FITS = {
+    "trigger": ("trigger", (NONE, *TYPES)),
+    "factuality": ("factuality", FACTUALITY),
+    "roles": ("roles", ROLES),
+    "countries": ("countries", ("no", "yes")),
+    "sectors": ("sectors", SECTORS),
+}
+
+
+def _fit_one(job: tuple[str, int]) -> LinearModel | HiddenModel:
+    """One of ``fit_all``'s models: ("hidden", seed) is one hidden-layer network."""
+    name, seed = job
+    parts, config = _FITTING["parts"], _FITTING["config"]
+    if name == "hidden":
+        return fit_hidden(parts["trigger"], (NONE, *TYPES), settings=config["hidden"], seed=seed)
     train = config["train"]
-    common = {"min_count": train["min_count"], "max_iter": train["max_iter"]}
+    part, classes = _FITS[name]
+    return fit(
+        parts[part],
+        classes,
+        l2=train[f"{name}_l2"],
+        min_count=train["min_count"],
+        max_iter=train["max_iter"],
+    )
+
+
+def fit_all(parts: dict[str, Instances], config: dict[str, Any]) -> Fitted:
+    """Every model of the coder: the five softmax regressions and ``hidden.members``
+    hidden-layer networks (seeded ``seed``, ``seed + 1``, ...), fitted in ``train.workers``
+    processes. The models do not depend on each other, so the workers change only the time."""
+    hidden = config.get("hidden", {})
+    members = int(hidden.get("members", 1)) if hidden.get("size") else 0
+    seed = config["model"]["seed"]
+    # The longest first, so that two workers finish together.
+    jobs = [("trigger", 0), *[("hidden", seed + m) for m in range(members)]]
+    jobs += [(name, 0) for name in _FITS if name != "trigger"]
+    workers = int(config["train"].get("workers", 1))
+    _FITTING.update(parts=parts, config=config)
+    try:
+        if workers > 1:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.map(_fit_one, jobs, chunksize=1)
+        else:
+            results = [_fit_one(job) for job in jobs]
+    finally:
+        _FITTING.clear()
+    by_name = {name: model for (name, _), model in zip(jobs, results, strict=True)}
+    networks = [m for (name, _), m in zip(jobs, results, strict=True) if name == "hidden"]
     return Fitted(
-        trigger=fit(parts["trigger"], (NONE, *TYPES), l2=train["trigger_l2"], **common),
-        factuality=fit(parts["factuality"], FACTUALITY, l2=train["factuality_l2"], **common),
-        roles=fit(parts["roles"], ROLES, l2=train["roles_l2"], **common),
-        countries=fit(parts["countries"], ("no", "yes"), l2=train["countries_l2"], **common),
-        sectors=fit(parts["sectors"], SECTORS, l2=train["sectors_l2"], **common),
-        trigger_hidden=fit_hidden(
-            parts["trigger"],
-            (NONE, *TYPES),
-            settings=config["hidden"],
-            seed=config["model"]["seed"],
-        )
-        if config.get("hidden", {}).get("size")
-        else None,
+        trigger=by_name["trigger"],  # type: ignore[arg-type]
+        factuality=by_name["factuality"],  # type: ignore[arg-type]
+        roles=by_name["roles"],  # type: ignore[arg-type]
+        countries=by_name["countries"],  # type: ignore[arg-type]
+        sectors=by_name["sectors"],  # type: ignore[arg-type]
+        trigger_hidden=stack_members(networks) if networks else None,  # type: ignore[arg-type]
+    )
+
+
+def stack_members(networks: Sequence[HiddenModel]) -> HiddenModel:
+    """Hidden-layer networks trained on the same instances as one ``HiddenModel`` whose
+    members they are (their hidden units side by side, one output each); one network stays
+    as it is."""
+    if len(networks) == 1:
+        return networks[0]
+    first = networks[0]
+    if any(n.vocabulary != first.vocabulary for n in networks):
+        raise ValueError("the networks were trained on different features")
+    return HiddenModel(
+        classes=first.classes,
+        vocabulary=first.vocabulary,
+        weights=np.hstack([n.weights for n in networks]),
+        dense_weights=np.hstack([n.dense_weights for n in networks]),
+        bias=np.concatenate([n.bias for n in networks]),
+        output=np.stack([n.output for n in networks]),
+        output_bias=np.stack([n.output_bias for n in networks]),
     )
 
 

@@ -216,5 +216,87 @@ def test_the_coder_averages_the_linear_and_the_hidden_readings() -> None:
     if model.trigger_hidden is None:
         assert np.array_equal(both, linear)
     else:
+        members = model.trigger_hidden.members
         hidden = model.trigger_hidden.probabilities(instances, dense)
-        assert np.allclose(both, (linear + hidden) / 2)
+        assert np.allclose(both, (linear + members * hidden) / (members + 1))
+        assert members == model.meta["config"]["hidden"].get("members", 1)
+
+
+def _xor(train_events):  # type: ignore[no-untyped-def]
+    rows = [["w=a"], ["w=b"], ["w=a", "w=b"], []] * 25
+    labels = [1, 1, 0, 0] * 25
+    dense = [np.full(2, n % 3, dtype=np.float32) for n in range(len(rows))]
+    return train_events.Instances(rows, labels, dense, list(range(len(rows))))
+
+
+XOR_SETTINGS = {
+    "size": 4, "min_count": 2, "epochs": 20, "learning_rate": 0.01, "dropout": 0.2, "batch": 16,
+}  # fmt: skip
+
+
+def test_stacked_networks_average_their_members_and_survive_a_save(  # type: ignore[no-untyped-def]
+    train_events, tmp_path: Path
+) -> None:
+    data = _xor(train_events)
+    classes = ("NONE", "ASSAULT")
+    one = train_events.fit_hidden(data, classes, settings=XOR_SETTINGS, seed=1)
+    two = train_events.fit_hidden(data, classes, settings=XOR_SETTINGS, seed=2)
+    assert not np.allclose(one.output, two.output)  # other seeds, other networks
+    stacked = train_events.stack_members([one, two])
+    assert (one.members, stacked.members) == (1, 2)
+    assert train_events.stack_members([one]) is one
+    instances = [["w=a"], ["w=a", "w=b"], ["w=b", "w=unknown"], []]
+    dense = np.array([[0, 0], [1, 1], [2, 2], [0, 1]], dtype=np.float32)
+    mean = (one.probabilities(instances, dense) + two.probabilities(instances, dense)) / 2
+    assert np.allclose(stacked.probabilities(instances, dense), mean, atol=1e-6)
+    stacked.save(tmp_path / "h.npz")
+    loaded = HiddenModel.load(tmp_path / "h.npz")
+    assert loaded.members == 2
+    assert np.allclose(loaded.probabilities(instances, dense), mean, atol=1e-2)
+    other = train_events.fit_hidden(
+        train_events.Instances([["w=c"], ["w=d"]] * 5, [1, 0] * 5, [np.zeros(2)] * 10, [0] * 10),
+        classes,
+        settings=XOR_SETTINGS,
+        seed=1,
+    )
+    with pytest.raises(ValueError, match="different features"):
+        train_events.stack_members([one, other])
+
+
+def test_fitting_in_two_processes_gives_the_same_models(train_events) -> None:  # type: ignore[no-untyped-def]
+    types = ("NONE", *train_events.TYPES)
+    rows = [[f"w={n % 7}", f"v={n % 5}"] for n in range(120)]
+    dense = [np.full(3, n % 4, dtype=np.float32) for n in range(120)]
+    groups = [n // 6 for n in range(120)]
+
+    def part(classes, with_dense):  # type: ignore[no-untyped-def]
+        labels = [n % 7 % len(classes) for n in range(120)]
+        return train_events.Instances(rows, labels, dense if with_dense else None, groups)
+
+    parts = {
+        "trigger": part(types, True),
+        "factuality": part(train_events.FACTUALITY, True),
+        "roles": part(train_events.ROLES, False),
+        "countries": part(("no", "yes"), False),
+        "sectors": part(train_events.SECTORS, False),
+    }
+    config = {
+        "model": {"seed": 5},
+        "train": {
+            **{f"{n}_l2": 1.0 for n in ("trigger", "factuality", "roles", "countries", "sectors")},
+            "min_count": 2, "max_iter": 50, "workers": 1,
+        },
+        "hidden": {**XOR_SETTINGS, "min_count": 2, "members": 3},
+    }  # fmt: skip
+    alone = train_events.fit_all(parts, config)
+    config["train"]["workers"] = 2
+    side_by_side = train_events.fit_all(parts, config)
+    assert alone.trigger_hidden is not None and side_by_side.trigger_hidden is not None
+    assert alone.trigger_hidden.members == 3
+    for name in ("trigger", "factuality", "roles", "countries", "sectors", "trigger_hidden"):
+        first, second = getattr(alone, name), getattr(side_by_side, name)
+        assert first.vocabulary == second.vocabulary, name
+        assert np.array_equal(first.weights, second.weights), name
+    assert np.array_equal(alone.trigger_hidden.output, side_by_side.trigger_hidden.output)
+    config["hidden"]["size"] = 0
+    assert train_events.fit_all(parts, config).trigger_hidden is None

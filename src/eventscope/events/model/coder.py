@@ -8,8 +8,8 @@ How a sentence is coded:
 
 1. Every candidate word (``features.is_candidate``) is scored by the trigger model: no event,
    or one of the 16 PLOVER types as the coder would code the act itself ("will meet" is
-   CONSULT here). The trigger model is a softmax regression, averaged with a network of one
-   hidden layer over the same features where the model folder has one (``HiddenModel``). A
+   CONSULT here). The trigger model is a softmax regression, averaged with networks of one
+   hidden layer over the same features where the model folder has them (``HiddenModel``). A
    word whose best type reaches the model's threshold is a trigger.
 2. Two triggers of one type that are one phrase ("imposed sanctions", "launched an attack":
    one is the object, particle or compound of the other) are one event: the surer is kept.
@@ -120,8 +120,9 @@ class EventModel:
     # raw score -> P(right), for the model's own triggers and for confirmed lexicon triggers
     calibration: dict[str, tuple[tuple[float, ...], tuple[float, ...]]]
     meta: dict[str, Any] = field(default_factory=dict)
-    # A second trigger scorer with a hidden layer; its probabilities are averaged with the
-    # linear model's (an ensemble of two readings of the same features). None: linear alone.
+    # Networks with a hidden layer over the same features; their probabilities are averaged
+    # with the linear model's (an ensemble of readings of the same features). None: linear
+    # alone.
     trigger_hidden: HiddenModel | None = None
 
     @property
@@ -159,11 +160,14 @@ class EventModel:
     def trigger_probabilities(
         self, instances: Sequence[Sequence[str]], dense: np.ndarray | None
     ) -> np.ndarray:
-        """Per candidate word, the probability of no event and of each type: the linear
-        model's, averaged with the hidden-layer model's where there is one."""
+        """Per candidate word, the probability of no event and of each type: the mean of the
+        linear model's and of each hidden-layer network's (``HiddenModel.members``), where
+        there are any."""
         probs = self.trigger.probabilities(instances, dense)
         if self.trigger_hidden is not None:
-            probs = (probs + self.trigger_hidden.probabilities(instances, dense)) / 2.0
+            members = self.trigger_hidden.members
+            hidden = self.trigger_hidden.probabilities(instances, dense)
+            probs = (probs + members * hidden) / (members + 1)
         return probs
 
     def confidence(self, score: float, *, lexicon: bool = False) -> float:

@@ -188,7 +188,9 @@ def _float32_weights(path: Path, data: Any, key: str) -> np.ndarray:
 @dataclass(frozen=True)
 class HiddenModel:
     """One hidden layer over the same instances: h = relu(sum of the rows of the instance's
-    features + dense @ dense_weights + bias), score(class) = h @ output + output_bias. Where a
+    features + dense @ dense_weights + bias), score(class) = h @ output + output_bias; or
+    several such networks side by side (``members``: each its own slice of h and its own
+    output), whose probabilities are averaged. Where a
     linear model adds up what each feature says alone, the hidden units read features
     together (a word and its object, its head and the sentence's rules); the event coder
     averages its probabilities with the linear model's (``EventModel.trigger_probabilities``).
@@ -199,8 +201,8 @@ class HiddenModel:
     weights: np.ndarray  # (features, hidden)
     dense_weights: np.ndarray  # (dense dims, hidden)
     bias: np.ndarray  # (hidden,)
-    output: np.ndarray  # (hidden, classes)
-    output_bias: np.ndarray  # (classes,)
+    output: np.ndarray  # (members, hidden per member, classes), or (hidden, classes)
+    output_bias: np.ndarray  # (members, classes), or (classes,)
 
     @property
     def dense_size(self) -> int:
@@ -214,10 +216,23 @@ class HiddenModel:
             out += dense @ self.dense_weights
         return np.maximum(out, 0.0)
 
+    @property
+    def members(self) -> int:
+        """How many networks share the feature rows (each its own columns of the hidden
+        layer and its own output); 1 for a model saved with a two-dimensional output."""
+        return 1 if self.output.ndim == 2 else int(self.output.shape[0])
+
     def probabilities(
         self, instances: Sequence[Sequence[str]], dense: np.ndarray | None = None
     ) -> np.ndarray:
-        return softmax(self.hidden(instances, dense) @ self.output + self.output_bias)
+        """The mean of the members' softmax probabilities (instances, classes)."""
+        h = self.hidden(instances, dense)
+        output = self.output.reshape(self.members, -1, len(self.classes))
+        bias = self.output_bias.reshape(self.members, len(self.classes))
+        z = np.einsum("nmh,mhc->nmc", h.reshape(len(h), self.members, -1), output) + bias
+        z -= z.max(axis=2, keepdims=True)
+        e = np.exp(z)
+        return (e / e.sum(axis=2, keepdims=True)).mean(axis=1)
 
     def pruned(self, min_weight: float) -> HiddenModel:
         """The model without the feature rows whose weights all stay below ``min_weight``
