@@ -572,13 +572,13 @@ class Fitted:
 # The instances and config the fitting processes read: set before they are forked, so the
 # data is shared with them, not copied through a pipe.
 _FITTING: dict[str, Any] = {}
-# Each model fitted in ``fit_all``: its instances and its classes (the hidden networks: "hidden").
+# Each regression fitted in ``fit_all`` (named as its instances) and its classes.
 _FITS = {
-    "trigger": ("trigger", (NONE, *TYPES)),
-    "factuality": ("factuality", FACTUALITY),
-    "roles": ("roles", ROLES),
-    "countries": ("countries", ("no", "yes")),
-    "sectors": ("sectors", SECTORS),
+    "trigger": (NONE, *TYPES),
+    "factuality": FACTUALITY,
+    "roles": ROLES,
+    "countries": ("no", "yes"),
+    "sectors": SECTORS,
 }
 
 
@@ -589,10 +589,9 @@ def _fit_one(job: tuple[str, int]) -> LinearModel | HiddenModel:
     if name == "hidden":
         return fit_hidden(parts["trigger"], (NONE, *TYPES), settings=config["hidden"], seed=seed)
     train = config["train"]
-    part, classes = _FITS[name]
     return fit(
-        parts[part],
-        classes,
+        parts[name],
+        _FITS[name],
         l2=train[f"{name}_l2"],
         min_count=train["min_count"],
         max_iter=train["max_iter"],
