@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
 import eventscope
+from eventscope.ingest import make_article
+from eventscope.pipeline import Pipeline
 from eventscope.records import Extraction
 
 # Published on a Thursday; "Wednesday" is the day before. A caption, another story's headline
@@ -109,3 +112,15 @@ def test_same_text_gives_the_same_ids() -> None:
     second = eventscope.extract(SPLICED, published="2018-05-31")
     assert first.article.id == second.article.id
     assert [e.id for e in first.events] == [e.id for e in second.events]
+
+
+def test_a_parse_the_caller_holds_serves_its_own_text_only(nlp: Any, counting_nlp: Any) -> None:
+    first = make_article("Police arrested ten men in the capital on Monday.", id="first")
+    second = make_article("Rebels attacked an army convoy near the border.", id="second")
+    pipeline = Pipeline(nlp=counting_nlp)
+    given = {"first": nlp(first.text), "second": nlp("A parse of some other text.")}
+    results = list(pipeline.extract_many([first, second], given))
+    assert counting_nlp.texts == [second.text]  # the first's parse was used, the stale one not
+    fresh = list(Pipeline(nlp=nlp).extract_many([first, second]))
+    assert [r.events for r in results] == [r.events for r in fresh]
+    assert any(e.type == "COERCE" for e in results[0].events)

@@ -19,6 +19,7 @@ from eventscope.output import extraction_record, failure_record
 from eventscope.pipeline import Pipeline
 from eventscope.records import Article, Event, Extraction, Failure, Span
 from eventscope.settings import Settings
+from eventscope.text.spliced import masked_for_parse
 
 # Classification mode reads the learned event coder's events in texts of this many sentences or
 # more (articles); shorter ones are the type model's alone (classify_records).
@@ -173,7 +174,7 @@ def classify_records(
     coder's cross-validated events from 0.41 to 0.52; in the 2- and 3-sentence records of
     plv-train the type model alone is better (the reason for the length).
     """
-    from eventscope.events import classify, load_codes
+    from eventscope.events import classify, load_codes, load_lexicon
     from eventscope.events.classify import (
         embedding_version,
         event_for_pair,
@@ -181,19 +182,25 @@ def classify_records(
         sentence_embeddings,
         with_event,
     )
+    from eventscope.events.evidence import read_lexicon
     from eventscope.events.typemodel import load_type_model
 
     codes = load_codes()
+    lexicon = load_lexicon()
 
     pipeline = pipeline or default_pipeline()
     records = list(records)
-    docs = list(pipeline.nlp.pipe(str(r.get("text", "")) for r in records))
+    articles = _articles(records, pipeline)
+    docs = list(
+        pipeline.nlp.pipe(_parse_text(r, a) for r, a in zip(records, articles, strict=True))
+    )
+    texts = [doc.text for doc in docs]  # Doc.text joins the tokens at every call: once here
     pairs = [
         [
-            (first_span(e.get("source", []), doc.text), first_span(e.get("target", []), doc.text))
+            (first_span(e.get("source", []), text), first_span(e.get("target", []), text))
             for e in record.get("events", [])
         ]
-        for record, doc in zip(records, docs, strict=True)
+        for record, text in zip(records, texts, strict=True)
     ]
     ranges = [
         [pair_range(doc, s, t) for s, t in pair] for doc, pair in zip(docs, pairs, strict=True)
@@ -205,18 +212,23 @@ def classify_records(
     if type_model is not None:
         versions["type_model"] = type_model.label
         if type_model.embedding_scale is not None:  # every pair's text embedded in one batch
-            texts = sorted({d.text[a:b] for d, rs in zip(docs, ranges, strict=True) for a, b in rs})
-            vectors = dict(zip(texts, sentence_embeddings(texts), strict=True))
+            wanted = sorted({t[a:b] for t, rs in zip(texts, ranges, strict=True) for a, b in rs})
+            vectors = dict(zip(wanted, sentence_embeddings(wanted), strict=True))
             versions["sentence_embedding"] = embedding_version()
-    coded = _coded_events(records, docs, pipeline)
+    coded = _coded_events(records, articles, docs, pipeline)
     out: list[dict[str, Any]] = []
-    for record, doc, pair, within, found in zip(records, docs, pairs, ranges, coded, strict=True):
+    for record, doc, text, pair, within, found in zip(
+        records, docs, texts, pairs, ranges, coded, strict=True
+    ):
         events = []
+        reading = read_lexicon(doc, lexicon) if pair else None  # one for all the doc's pairs
         for event, (source, target), (a, b) in zip(
             record.get("events", []), pair, within, strict=True
         ):
-            vector = vectors.get(doc.text[a:b])
-            type_, scores = classify(doc, source, target, model=type_model, embedding=vector)
+            vector = vectors.get(text[a:b])
+            type_, scores = classify(
+                doc, source, target, model=type_model, embedding=vector, reading=reading
+            )
             extra: dict[str, Any] = {"coder": "type model", "versions": versions}
             chosen = event_for_pair(found, source, target, (a, b))
             if chosen is not None:
@@ -235,12 +247,30 @@ def classify_records(
     return out
 
 
+def _parse_text(record: dict[str, Any], article: Article | Failure) -> str:
+    """The text classification parses: the article's, where it is the record's text less
+    trailing whitespace and the pipeline parses it as it is (one parse then serves both the
+    pairs and the event coder; the offsets are the record's), else the record's own."""
+    text = str(record.get("text", ""))
+    if (
+        isinstance(article, Article)
+        and text.rstrip() == article.text
+        and masked_for_parse(article.text) == article.text
+    ):
+        return article.text
+    return text
+
+
 def _coded_events(
-    records: list[dict[str, Any]], docs: list[Any], pipeline: Pipeline
+    records: list[dict[str, Any]],
+    articles: list[Article | Failure],
+    docs: list[Any],
+    pipeline: Pipeline,
 ) -> list[tuple[Event, ...]]:
     """The pipeline's events of each article that has events to classify (none for the others,
     for a record that fails, or where the article's text, trailing space stripped, is not the
-    start of the parse's text, so offsets would differ)."""
+    start of the parse's text, so offsets would differ). An article whose parse is already in
+    ``docs`` is not parsed again."""
     found: list[tuple[Event, ...]] = [() for _ in records]
     if pipeline.event_model is None:
         return found
@@ -249,7 +279,8 @@ def _coded_events(
         for n, r in enumerate(records)
         if r.get("events") and len(list(docs[n].sents)) >= ARTICLE_SENTENCES
     ]
-    results = pipeline.extract_many(_articles([records[n] for n in wanted], pipeline))
+    parsed = {articles[n].id: docs[n] for n in wanted if isinstance(articles[n], Article)}
+    results = pipeline.extract_many([articles[n] for n in wanted], parsed)  # parsed once
     for n, result in zip(wanted, results, strict=True):
         if isinstance(result, Extraction) and docs[n].text.startswith(result.article.text):
             found[n] = result.events

@@ -12,7 +12,7 @@ import dataclasses
 import functools
 import itertools
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -136,9 +136,13 @@ class Pipeline:
         """Code one article. Errors raise (use ``extract_many`` for per-document handling)."""
         return self._extract_doc(article, self._parse(article))
 
-    def extract_many(self, items: Iterable[Article | Failure]) -> Iterator[Extraction | Failure]:
+    def extract_many(
+        self, items: Iterable[Article | Failure], parsed: Mapping[str, Doc] | None = None
+    ) -> Iterator[Extraction | Failure]:
         """Code a stream; input Failures pass through, and a document that breaks a stage
-        becomes a Failure naming it, without stopping the stream."""
+        becomes a Failure naming it, without stopping the stream. ``parsed`` (article id ->
+        parse) gives parses a caller already holds: one is used where it is the parse of the
+        very text this pipeline would parse, and the article is parsed again otherwise."""
         batch_size = max(1, self.settings.batch_size)
         # A missing model or a bad actors file stops the run with its own message, rather
         # than failing every document.
@@ -146,7 +150,8 @@ class Pipeline:
         iterator = iter(items)
         while chunk := list(itertools.islice(iterator, batch_size)):
             articles = [item for item in chunk if isinstance(item, Article)]
-            docs = self._parse_batch(articles)
+            given = {a.id: d for a in articles if (d := _given_parse(a, parsed)) is not None}
+            docs = self._parse_batch([a for a in articles if a.id not in given]) | given
             for item in chunk:
                 if isinstance(item, Failure):
                     yield item
@@ -165,6 +170,8 @@ class Pipeline:
                     yield extraction
 
     def _parse_batch(self, articles: list[Article]) -> dict[str, Doc | Failure]:
+        if not articles:
+            return {}
         max_seconds = self.settings.limits.max_seconds
         try:
             started = time.perf_counter()
@@ -241,6 +248,11 @@ class Pipeline:
             acled=acled.document,
             acled_rule=acled.document_rule,
         )
+
+
+def _given_parse(article: Article, parsed: Mapping[str, Doc] | None) -> Doc | None:
+    doc = parsed.get(article.id) if parsed else None
+    return doc if doc is not None and doc.text == masked_for_parse(article.text) else None
 
 
 def _name(article: Article) -> str:

@@ -12,7 +12,7 @@ from eventscope.api import classify_records
 from eventscope.events import PLOVER_TYPES, classify, load_lexicon
 from eventscope.events.classify import classify_by_rules, event_for_pair, pair_text, with_event
 from eventscope.events.codes import data_dir
-from eventscope.events.evidence import pair_evidence
+from eventscope.events.evidence import pair_evidence, read_lexicon, rule_scores
 from eventscope.events.features import pair_features
 from eventscope.events.typemodel import (
     EMBEDDING_PREFIX,
@@ -23,6 +23,7 @@ from eventscope.events.typemodel import (
     parse_type_model,
     save_type_model,
 )
+from eventscope.pipeline import Pipeline
 from eventscope.records import Actor, Event, Span
 
 
@@ -361,3 +362,30 @@ def test_classify_records_reads_the_event_coder_in_articles_only() -> None:
     assert "event_model" not in only["versions"]
     assert arrest["versions"]["event_model"].startswith("eventscope-news-events")
     assert arrest["versions"]["type_model"] == model.label
+
+
+@pytest.mark.slow
+def test_classify_records_parses_each_text_once(counting_nlp: Any) -> None:
+    pair = _pair(ARTICLE, "Riot police", "his home")
+    record = {"id": "article", "text": ARTICLE + "\n", "events": [pair]}  # as files end
+    (article,) = classify_records([record], pipeline=Pipeline(nlp=counting_nlp))
+    assert article["events"][0]["coder"].startswith("event coder")
+    assert counting_nlp.texts == [ARTICLE]
+
+
+def test_one_lexicon_reading_serves_every_pair_of_a_doc(nlp: Any) -> None:
+    doc = nlp(ARTICLE)
+    lexicon = load_lexicon()
+    reading = read_lexicon(doc, lexicon)
+    assert {typ for _, typ in reading.codings} >= {"COERCE", "ACCUSE"}
+    for source, target in [
+        ("Riot police", "the opposition leader"),
+        ("The European Union", "the government"),
+    ]:
+        s, t = _span(ARTICLE, source), _span(ARTICLE, target)
+        shared = pair_evidence(doc, s, t, lexicon=lexicon, reading=reading)
+        own = pair_evidence(doc, s, t, lexicon=lexicon)
+        assert [(x.type, x.position, x.weight) for x in shared.triggers] == [
+            (x.type, x.position, x.weight) for x in own.triggers
+        ]
+        assert rule_scores(shared) == rule_scores(own)

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from eventscope.events.codes import PLOVER_TYPES
-from eventscope.events.evidence import pair_evidence, rule_scores
+from eventscope.events.evidence import LexiconReading, pair_evidence, rule_scores
 from eventscope.events.features import pair_features
 from eventscope.events.lexicon import Lexicon, load_lexicon
 from eventscope.events.typemodel import (
@@ -77,6 +77,7 @@ def classify(
     lexicon: Lexicon | None = None,
     model: TypeModel | None = None,
     embedding: Sequence[float] | None = None,
+    reading: LexiconReading | None = None,
 ) -> tuple[str, dict[str, float]]:
     """The best PLOVER type for the event from ``source`` to ``target`` and a score per type.
 
@@ -84,9 +85,12 @@ def classify(
     (either may be None when the event has no such actor). The scores cover all 16 types
     and sum to 1. ``model`` defaults to the shipped type model; the rules decide when no
     model is shipped. ``embedding`` is the embedding of ``pair_text`` (``sentence_embeddings``),
-    computed here when the model needs one and none is given.
+    computed here when the model needs one and none is given. ``reading`` is the lexicon's
+    reading of ``doc`` (``evidence.read_lexicon``) where the caller has several pairs of it.
     """
-    evidence = pair_evidence(doc, source, target, lexicon=lexicon or load_lexicon())
+    evidence = pair_evidence(
+        doc, source, target, lexicon=lexicon or load_lexicon(), reading=reading
+    )
     model = model or load_type_model()
     if model is None:
         return _rule_probabilities(rule_scores(evidence))
@@ -104,7 +108,8 @@ def pair_range(doc: Doc, source: Span | None, target: Span | None) -> tuple[int,
     """The character range of the sentences of ``doc`` from the first to the last that holds a
     given actor (all of ``doc`` when neither is given)."""
     spans = [s for s in (source, target) if s is not None]
-    everything = (0, len(doc.text))
+    # len(doc.text) without building the text (Doc.text joins every token at each call)
+    everything = (0, doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0)
     if not spans:
         return everything
     start, end = min(s.start for s in spans), max(s.end for s in spans)

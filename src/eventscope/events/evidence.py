@@ -116,29 +116,54 @@ def _lexical(doc: Doc, lexicon: Lexicon, used: set[int]) -> dict[str, float]:
     return scores
 
 
-def pair_evidence(
-    doc: Doc, source: Span | None, target: Span | None, *, lexicon: Lexicon
-) -> PairEvidence:
-    """The lexicon's triggers in ``doc`` placed relative to the source and target heads."""
-    source_root, target_root = span_root(doc, source), span_root(doc, target)
-    path, above, either = _geometry(source_root, target_root)
-    triggers: list[Trigger] = []
+@dataclass(frozen=True, slots=True)
+class LexiconReading:
+    """What the lexicon finds in a doc, whatever the pair: every trigger coded as
+    ``find_events`` codes it, with its type, and the lexicon words outside those triggers.
+    Read once (``read_lexicon``), it serves every pair of the doc."""
+
+    codings: tuple[tuple[Coding, str], ...]  # (coding, its type after the manual's rules)
+    lexical: dict[str, float]  # type -> weight of single lexicon words outside any trigger
+
+
+def read_lexicon(doc: Doc, lexicon: Lexicon) -> LexiconReading:
+    codings: list[tuple[Coding, str]] = []
     used: set[int] = set()
     for sentence in doc.sents:
         for coding in build_codings(find_matches(sentence, lexicon), lexicon):
-            position = _position(coding, path, above, either)
-            embedded = coding.suppressed or coding.forced is not None
-            weight = POSITION_WEIGHTS[position] * coding.match.entry.strength
-            triggers.append(
-                Trigger(
-                    coding=coding,
-                    type=final_codes(coding, lexicon)[0],
-                    position=position,
-                    embedded=embedded,
-                    weight=weight * (EMBEDDED if embedded else 1.0),
-                )
-            )
+            codings.append((coding, final_codes(coding, lexicon)[0]))
             used.update(coding.match.tokens)
+    return LexiconReading(tuple(codings), _lexical(doc, lexicon, used))
+
+
+def pair_evidence(
+    doc: Doc,
+    source: Span | None,
+    target: Span | None,
+    *,
+    lexicon: Lexicon,
+    reading: LexiconReading | None = None,
+) -> PairEvidence:
+    """The lexicon's triggers in ``doc`` placed relative to the source and target heads.
+    ``reading`` is ``read_lexicon(doc, lexicon)`` where the caller holds it (several pairs of
+    one doc), read here otherwise."""
+    reading = reading or read_lexicon(doc, lexicon)
+    source_root, target_root = span_root(doc, source), span_root(doc, target)
+    path, above, either = _geometry(source_root, target_root)
+    triggers: list[Trigger] = []
+    for coding, typ in reading.codings:
+        position = _position(coding, path, above, either)
+        embedded = coding.suppressed or coding.forced is not None
+        weight = POSITION_WEIGHTS[position] * coding.match.entry.strength
+        triggers.append(
+            Trigger(
+                coding=coding,
+                type=typ,
+                position=position,
+                embedded=embedded,
+                weight=weight * (EMBEDDED if embedded else 1.0),
+            )
+        )
     return PairEvidence(
         doc=doc,
         source=source_root,
@@ -147,7 +172,7 @@ def pair_evidence(
         above=frozenset(above),
         either=frozenset(either),
         triggers=tuple(triggers),
-        lexical=_lexical(doc, lexicon, used),
+        lexical=reading.lexical,
     )
 
 
