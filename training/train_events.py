@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
 from eventscope.actors import find_actors, load_tables
-from eventscope.annotations import gold_records_from_standoff
+from eventscope.annotations import gold_records_from_standoff, read_standoff
 from eventscope.evaluation.events import score_events
 from eventscope.events import find_events, load_lexicon
 from eventscope.events.model import article_context
@@ -152,10 +152,22 @@ def read_gold(config: dict[str, Any]) -> list[dict[str, Any]]:
     records = [r for r in records if r["id"] not in exclude]
     standoff = ROOT / data["standoff"]
     if standoff.exists():
-        known = {r["id"] for r in records}
+        skip = exclude | {r["id"] for r in records}  # a gold record wins over a coding
+        until = data.get("standoff_until")  # the last batch read ("b90"); absent: all
+        if until:
+            skip |= {
+                a["id"]
+                for a in read_standoff(standoff)
+                if a.get("primary", True) and _batch(a.get("coder", "")) > _batch(until)
+            }
         extra = gold_records_from_standoff(standoff, ROOT.parent / "shared" / "corpus")
-        records += [r for r in extra if r["id"] not in known and r["id"] not in exclude]
+        records += [r for r in extra if r["id"] not in skip]
     return records
+
+
+def _batch(coder: str) -> int:
+    """The number of a coder's batch ("b91" -> 91)."""
+    return int(coder.lstrip("b") or 0)
 
 
 def _offset_map(original: str, normalised: str) -> list[int]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
 from training_scripts import load_training_script
 
+from eventscope.annotations import read_standoff
 from eventscope.events.model.linear import HiddenModel, LinearModel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -300,3 +302,18 @@ def test_fitting_in_two_processes_gives_the_same_models(train_events) -> None:  
     assert np.array_equal(alone.trigger_hidden.output, side_by_side.trigger_hidden.output)
     config["hidden"]["size"] = 0
     assert train_events.fit_all(parts, config).trigger_hidden is None
+
+
+@pytest.mark.slow
+def test_the_standoff_codings_read_stop_at_the_batch_the_settings_name(train_events) -> None:  # type: ignore[no-untyped-def]
+    config = tomllib.loads(train_events.CONFIG.read_text(encoding="utf-8"))
+    data = {k: v for k, v in config["data"].items() if k != "standoff_until"}
+    every = train_events.read_gold({**config, "data": data})
+    through = train_events.read_gold({**config, "data": {**data, "standoff_until": "b90"}})
+    late = {
+        a["id"]
+        for a in read_standoff(train_events.ROOT / data["standoff"])
+        if a.get("primary", True) and int(a["coder"][1:]) > 90
+    }
+    assert late  # the rounds after b90 exist, and only they are left out
+    assert {r["id"] for r in every} - {r["id"] for r in through} == late
